@@ -1,0 +1,131 @@
+import { awscdk, javascript } from 'projen';
+
+/**
+ * Versions that work together (checked in this repo's CI):
+ * - aws-cdk-lib 2.245.0 writes cloud-assembly schema 53.x,
+ * - the aws-cdk CLI 2.1115.1 reads it,
+ * - @aws-cdk/integ-runner 2.197.10 ships that same CLI,
+ * - @aws-cdk/integ-tests-alpha 2.245.0-alpha.0 matches aws-cdk-lib.
+ * Change them together, never one alone.
+ */
+const CDK_VERSION = '2.245.0';
+const CDK_CLI_VERSION = '2.1115.1';
+const INTEG_RUNNER_VERSION = '2.197.10';
+const ESBUILD_VERSION = '0.28.2';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-ts-lambda',
+  description:
+    'Ship TypeScript on AWS Lambda with the CDK: in-process esbuild bundling, arm64 by default, LLRT and custom JS engines, HTTP API, SQS and Kafka consumers, an OIDC authorizer, and a local runner with no Docker.',
+  author: 'cdk-ts-lambda contributors',
+  authorAddress: 'maintainers@cdk-ts-lambda.dev',
+  authorOrganization: true,
+  repositoryUrl: 'https://github.com/cdk-ts-lambda/cdk-ts-lambda.git',
+  license: 'Apache-2.0',
+  stability: 'experimental',
+  keywords: ['cdk', 'aws-cdk', 'lambda', 'typescript', 'esbuild', 'llrt', 'arm64', 'oidc', 'jwt', 'kafka', 'sqs', 'http-api'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+
+  cdkVersion: CDK_VERSION,
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~5.9.3',
+
+  // Code that runs inside Lambda or on a developer's machine (authorizer
+  // handler, runtime interface client, emulator, CLI) is not jsii API: it is
+  // bundled with esbuild by `build:runtime` into assets/ instead.
+  excludeTypescript: ['src/runtime/**'],
+
+  bundledDeps: [`esbuild-wasm@${ESBUILD_VERSION}`],
+  devDeps: [
+    `esbuild@${ESBUILD_VERSION}`,
+    `aws-cdk@${CDK_CLI_VERSION}`,
+    `@aws-cdk/integ-runner@${INTEG_RUNNER_VERSION}`,
+    `@aws-cdk/integ-tests-alpha@${CDK_VERSION}-alpha.0`,
+    'cdk-nag@2.36.8',
+    'tsx@^4.20.0',
+    '@types/aws-lambda@^8.10.150',
+    'jose@^6.1.0',
+    'aws-jwt-verify@^5.1.0',
+    '@aws-lambda-powertools/batch@^2.28.0',
+    '@aws-lambda-powertools/kafka@^2.28.0',
+    '@aws-lambda-powertools/logger@^2.28.0',
+    '@aws-sdk/client-sqs@^3.900.0',
+  ],
+
+  bin: { 'ts-lambda': 'assets/cli/ts-lambda.cjs' },
+
+  publishToPypi: { distName: 'cdk-ts-lambda', module: 'cdk_ts_lambda' },
+  publishToMaven: {
+    javaPackage: 'dev.cdktslambda',
+    mavenGroupId: 'dev.cdk-ts-lambda',
+    mavenArtifactId: 'cdk-ts-lambda',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkTsLambda', packageId: 'CdkTsLambda' },
+  publishToGo: { moduleName: 'github.com/cdk-ts-lambda/cdk-ts-lambda-go' },
+
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 60_000,
+      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/test/fixtures/'],
+      modulePathIgnorePatterns: ['<rootDir>/cdk.out/', '<rootDir>/dist/'],
+    },
+  },
+  tsJestOptions: { transformOptions: { isolatedModules: true } },
+  gitignore: ['/assets/', '/cdk.out/', '/.cdk-ts-lambda-cache/', '/bench/.work/', '*.tsbuildinfo'],
+  npmignoreEnabled: true,
+});
+
+// The prebuilt runtime pieces ship in the package.
+project.npmignore?.include('/assets/');
+
+project.tsconfigDev.addInclude('examples/**/*.ts');
+project.tsconfigDev.addInclude('bench/**/*.ts');
+project.tsconfigDev.addInclude('scripts/**/*.ts');
+project.tsconfigDev.addInclude('integ/**/*.ts');
+project.tsconfigDev.addExclude('test/fixtures/**');
+project.tsconfigDev.addExclude('examples/app/handlers/**');
+
+// Runtime assets (authorizer handler, runtime interface client, CLI) are
+// bundled with esbuild, before compile (so the package has them) and before
+// tests (so tests use what ships).
+const buildRuntime = project.addTask('build:runtime', {
+  description: 'Bundle src/runtime (authorizer, runtime client, emulator, CLI) into assets/',
+  exec: 'tsx scripts/build-runtime.ts',
+});
+project.preCompileTask.spawn(buildRuntime);
+project.testTask.prependSpawn(buildRuntime);
+
+project.addTask('demo', {
+  description: 'Synthesize examples/app with the cdk CLI into cdk.out and run its functions locally',
+  steps: [
+    { spawn: buildRuntime.name },
+    { exec: 'tsx examples/demo.ts' },
+  ],
+});
+
+project.addTask('bench:synth', {
+  description: 'Synth 50 functions: TypeScriptFunction vs NodejsFunction vs a pre-bundled floor',
+  exec: 'tsx bench/synth.ts',
+});
+
+project.addTask('bench:runtime', {
+  description: 'Warm invocations through the emulator and our runtime client vs plain loopback HTTP',
+  steps: [{ spawn: buildRuntime.name }, { exec: 'tsx bench/runtime.ts' }],
+});
+
+project.addTask('bench:authorizer', {
+  description: 'OIDC authorizer verifications/s vs aws-jwt-verify, jose and raw node:crypto',
+  steps: [{ spawn: buildRuntime.name }, { exec: 'tsx bench/authorizer.ts' }],
+});
+
+// Development-only folders stay out of the npm package.
+for (const dir of ['/examples/', '/bench/', '/integ/', '/scripts/', '/cdk.out/', '/.cdk-ts-lambda-cache/', '/.ci/']) {
+  project.npmignore?.exclude(dir);
+}
+
+project.synth();

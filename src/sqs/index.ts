@@ -1,0 +1,2 @@
+// Public API of this area: re-exports only.
+export {};
