@@ -76,19 +76,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   tsJestOptions: { transformOptions: { isolatedModules: true } },
-  gitignore: ['/assets/', '/cdk.out/', '/.cdk-ts-lambda-cache/', '/bench/.work/', '*.tsbuildinfo'],
+  gitignore: ['/assets/', '/cdk.out/', '.cdk-ts-lambda-cache/', '/bench/.work/', '*.tsbuildinfo'],
   npmignoreEnabled: true,
 });
 
 // The prebuilt runtime pieces ship in the package.
 project.npmignore?.include('/assets/');
 
-project.tsconfigDev.addInclude('examples/**/*.ts');
-project.tsconfigDev.addInclude('bench/**/*.ts');
-project.tsconfigDev.addInclude('scripts/**/*.ts');
-project.tsconfigDev.addInclude('integ/**/*.ts');
-project.tsconfigDev.addExclude('test/fixtures/**');
-project.tsconfigDev.addExclude('examples/app/handlers/**');
+// test/tsconfig.json type-checks tests and the development-only folders too
+for (const dir of ['examples', 'bench', 'scripts', 'integ']) {
+  project.tsconfigDev.addInclude(`../${dir}/**/*.ts`);
+}
 
 // Runtime assets (authorizer handler, runtime interface client, CLI) are
 // bundled with esbuild, before compile (so the package has them) and before
@@ -124,7 +122,7 @@ project.addTask('bench:authorizer', {
 });
 
 // Development-only folders stay out of the npm package.
-for (const dir of ['/examples/', '/bench/', '/integ/', '/scripts/', '/cdk.out/', '/.cdk-ts-lambda-cache/', '/.ci/']) {
+for (const dir of ['/examples/', '/bench/', '/integ/', '/scripts/', '/cdk.out/', '.cdk-ts-lambda-cache/', '/.ci/']) {
   project.npmignore?.exclude(dir);
 }
 

@@ -1,2 +1,4 @@
-// Public API of this area: re-exports only.
-export {};
+// Public API of the function area: re-exports only.
+export * from './bundling-options';
+export * from './runtime';
+export * from './typescript-function';

@@ -1,0 +1,358 @@
+import { execFileSync, execSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { BundlingOptions, OutputFormat } from '../bundling-options';
+import { resolveEsbuild, Metafile } from './esbuild';
+import { nativeMismatches } from './native-arch';
+import { findUp, lockedVersion } from './project';
+import { RuntimeAssetContext, RuntimeBundlingDefaults } from './runtime-contract';
+import { dropSources, SourceMapV3 } from './sourcemap';
+
+/** Bumped when the layout of cached bundles changes. */
+const CACHE_FORMAT = 1;
+
+/** Everything that decides the asset of one function. */
+export interface BundleRequest {
+  /** Absolute path of the entry file. */
+  readonly entry: string;
+  /** Absolute path of the project root. */
+  readonly projectRoot: string;
+  /** Absolute path of the cache folder. */
+  readonly cacheDir: string;
+  /** Exported handler name. */
+  readonly handler: string;
+  /** `x86_64` or `arm64`. */
+  readonly architecture: string;
+  /** What the runtime needs. */
+  readonly runtime: RuntimeBundlingDefaults;
+  /** Adds the runtime's own files to the asset. */
+  readonly prepareAsset: (context: Omit<RuntimeAssetContext, 'architecture'>) => void;
+  /** The user's options. */
+  readonly bundling: BundlingOptions;
+  /** For messages: the construct path and the prop prefix. */
+  readonly label: string;
+}
+
+/** A built (or cached) asset. */
+export interface BundleResult {
+  /** The folder to give to `Code.fromAsset`. */
+  readonly assetDir: string;
+  /** A hash of the asset's content, the same for the same content anywhere. */
+  readonly assetHash: string;
+  /** The bundle's file name inside the asset (`index.mjs` or `index.js`). */
+  readonly bundleFile: string;
+  /** Size of the bundle file in bytes. */
+  readonly bundleBytes: number;
+  /** Size of the whole asset in bytes. */
+  readonly assetBytes: number;
+  /** The inputs that contribute most to the bundle, largest first. */
+  readonly topInputs: { path: string; bytes: number }[];
+  /** True when nothing was built because the cache was up to date. */
+  readonly cached: boolean;
+}
+
+interface Manifest {
+  readonly format: number;
+  readonly inputs: { [path: string]: string };
+  readonly result: Omit<BundleResult, 'assetDir' | 'cached'>;
+}
+
+/**
+ * Bundles one function with esbuild's in-process JavaScript API, through a
+ * content-addressed cache: the key covers the options, the runtime, the
+ * architecture and the esbuild version; a cached bundle is reused only while
+ * every file esbuild read (and the package.json/tsconfig files that steer
+ * resolution) still has the same content.
+ */
+export function bundle(req: BundleRequest): BundleResult {
+  const b = req.bundling;
+  const format = b.format ?? (req.runtime.requiredFormat as OutputFormat | undefined) ?? OutputFormat.ESM;
+  if (req.runtime.requiredFormat && format !== req.runtime.requiredFormat) {
+    throw new Error(`${req.label}: bundling.format '${format}' is not supported by this runtime, which needs '${req.runtime.requiredFormat}'.`);
+  }
+  const bundleFile = format === OutputFormat.ESM ? 'index.mjs' : 'index.js';
+  const esbuild = resolveEsbuild(req.projectRoot);
+
+  const nodeModules = [...(b.nodeModules ?? [])].sort();
+  const nodeModuleVersions: { [name: string]: string } = {};
+  for (const name of nodeModules) {
+    const locked = lockedVersion(req.projectRoot, name);
+    if (!locked) {
+      throw new Error(`${req.label}: bundling.nodeModules lists '${name}', which is neither in ${req.projectRoot}/package-lock.json nor installed in its node_modules. Install it in the project first (npm install ${name}).`);
+    }
+    nodeModuleVersions[name] = locked.version;
+  }
+
+  const external = [
+    ...(b.externalModules ?? []),
+    ...(b.bundleAwsSdk ? [] : req.runtime.providedModules),
+    ...nodeModules,
+  ];
+  const entryRel = toPosix(relative(req.projectRoot, req.entry));
+  // esbuild writes nothing (write: false); the outfile only anchors relative
+  // paths (source maps), so it sits at a fixed place inside the project root
+  // and two checkouts of a project produce the same bytes.
+  const virtualOut = join(req.projectRoot, '.cdk-ts-lambda-out', bundleFile);
+  const requireBanner = format === OutputFormat.ESM
+    ? "import{createRequire as __cdkTsLambdaCreateRequire}from'node:module';const require=__cdkTsLambdaCreateRequire(import.meta.url);"
+    : '';
+  const banner = [requireBanner, b.banner ?? ''].filter((s) => s).join('\n');
+  const options: Record<string, unknown> = {
+    entryPoints: [entryRel],
+    outfile: virtualOut,
+    absWorkingDir: req.projectRoot,
+    bundle: true,
+    write: false,
+    metafile: true,
+    format,
+    platform: req.runtime.platform,
+    target: b.target ?? req.runtime.target,
+    minify: b.minify ?? true,
+    treeShaking: true,
+    keepNames: b.keepNames ?? false,
+    sourcemap: b.sourceMap ? 'external' : false,
+    sourcesContent: false,
+    external,
+    define: b.define ?? {},
+    loader: b.loader ?? {},
+    mainFields: b.mainFields ?? (format === OutputFormat.ESM ? ['module', 'main'] : ['main', 'module']),
+    conditions: req.runtime.conditions,
+    logLevel: b.logLevel ?? 'warning',
+    legalComments: 'none',
+    charset: 'utf8',
+    ...(banner ? { banner: { js: banner } } : {}),
+    ...(b.footer ? { footer: { js: b.footer } } : {}),
+    ...(b.tsconfig ? { tsconfig: isAbsolute(b.tsconfig) ? b.tsconfig : resolve(req.projectRoot, b.tsconfig) } : {}),
+  };
+
+  const hooks = b.commandHooks;
+  const hookCommands = hooks
+    ? {
+      beforeBundling: hooks.beforeBundling(req.projectRoot, '<asset>'),
+      beforeInstall: nodeModules.length > 0 ? hooks.beforeInstall(req.projectRoot, '<asset>') : [],
+      afterBundling: hooks.afterBundling(req.projectRoot, '<asset>'),
+    }
+    : undefined;
+
+  const keyMaterial = JSON.stringify({
+    CACHE_FORMAT,
+    esbuild: esbuild.api.version,
+    options: { ...options, absWorkingDir: undefined, outfile: toPosix(relative(req.projectRoot, virtualOut)), tsconfig: options.tsconfig ? toPosix(relative(req.projectRoot, options.tsconfig as string)) : undefined },
+    runtime: req.runtime.cacheKey,
+    architecture: req.architecture,
+    handler: req.handler,
+    nodeModuleVersions,
+    hookCommands,
+    metafile: b.metafile ?? false,
+  });
+  const key = sha256(keyMaterial).slice(0, 32);
+  const slot = join(req.cacheDir, 'bundles', key);
+  const manifestPath = join(slot, 'manifest.json');
+  const assetDir = join(slot, 'asset');
+
+  const cachedManifest = readManifest(manifestPath);
+  if (cachedManifest && existsSync(assetDir) && inputsUnchanged(req.projectRoot, cachedManifest.inputs)) {
+    return { ...cachedManifest.result, assetDir, cached: true };
+  }
+
+  // -- cache miss: build into a private folder, then move it into place
+  const work = join(req.cacheDir, 'tmp', `${key}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(work, { recursive: true });
+  try {
+    runHooks(hookCommands?.beforeBundling, req.projectRoot, work, `${req.label}: bundling.commandHooks.beforeBundling`);
+
+    let result;
+    try {
+      result = esbuild.api.buildSync(options);
+    } catch (err) {
+      throw new Error(`${req.label}: esbuild failed to bundle ${entryRel}:\n${(err as Error).message}`);
+    }
+    const metafile = result.metafile;
+    const outKey = toPosix(relative(req.projectRoot, virtualOut));
+    const output = metafile.outputs[outKey];
+    if (!output) throw new Error(`${req.label}: esbuild wrote no ${outKey} (outputs: ${Object.keys(metafile.outputs).join(', ')})`);
+
+    checkExport(req, esbuild.api, metafile, output.exports, format, entryRel);
+
+    for (const file of result.outputFiles) {
+      const name = relative(dirname(virtualOut), file.path);
+      if (name.startsWith('..')) throw new Error(`${req.label}: esbuild wrote outside the asset: ${file.path}`);
+      let contents: Uint8Array | string = file.contents;
+      if (name === `${bundleFile}.map`) {
+        const map = JSON.parse(Buffer.from(file.contents).toString('utf8')) as SourceMapV3;
+        contents = JSON.stringify(dropSources(map, (source) => /(^|\/)node_modules\//.test(source)));
+      }
+      mkdirSync(dirname(join(work, name)), { recursive: true });
+      writeFileSync(join(work, name), contents);
+    }
+    if (b.metafile) writeFileSync(join(work, 'index.meta.json'), JSON.stringify(metafile));
+
+    if (nodeModules.length > 0) {
+      runHooks(hookCommands?.beforeInstall, req.projectRoot, work, `${req.label}: bundling.commandHooks.beforeInstall`);
+      installNodeModules(req, work, nodeModuleVersions);
+    }
+
+    req.prepareAsset({ assetDir: work, cacheDir: req.cacheDir, bundleFile, handler: req.handler });
+    runHooks(hookCommands?.afterBundling, req.projectRoot, work, `${req.label}: bundling.commandHooks.afterBundling`);
+
+    const mismatches = nativeMismatches(work, req.architecture);
+    if (mismatches.length > 0) {
+      throw new Error(
+        `${req.label}: the asset holds native code for another architecture than the function's (${req.architecture}):\n`
+        + mismatches.map((m) => `  - ${m.file}: ${m.architecture}`).join('\n')
+        + `\nBuild or install these files for ${req.architecture} (bundling.nodeModules installs packages for the function's architecture), or set \`architecture\` to match.`,
+      );
+    }
+
+    const bundleBytes = statSync(join(work, bundleFile)).size;
+    const { hash, bytes } = hashDir(work);
+    const inputs = collectInputs(req.projectRoot, metafile, options.tsconfig as string | undefined);
+    const topInputs = Object.entries(output.inputs)
+      .map(([path, v]) => ({ path, bytes: v.bytesInOutput }))
+      .sort((a, z) => z.bytes - a.bytes)
+      .slice(0, 3);
+    const manifest: Manifest = {
+      format: CACHE_FORMAT,
+      inputs,
+      result: { assetHash: hash, bundleFile, bundleBytes, assetBytes: bytes, topInputs },
+    };
+
+    // replace the slot atomically enough: a reader sees the old or the new asset
+    rmSync(assetDir, { recursive: true, force: true });
+    mkdirSync(slot, { recursive: true });
+    renameSync(work, assetDir);
+    const manifestTmp = `${manifestPath}.${process.pid}.tmp`;
+    writeFileSync(manifestTmp, JSON.stringify(manifest));
+    renameSync(manifestTmp, manifestPath);
+    return { ...manifest.result, assetDir, cached: false };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function checkExport(req: BundleRequest, api: { buildSync(o: Record<string, unknown>): { metafile: Metafile } }, metafile: Metafile, bundleExports: string[], format: OutputFormat, entryRel: string): void {
+  const entryFormat = metafile.inputs[entryRel]?.format;
+  let exports = bundleExports;
+  if (format === OutputFormat.CJS) {
+    if (entryFormat === 'cjs') return; // CommonJS sources declare exports at run time: nothing to check
+    // esbuild lists exports of ESM outputs only: read the entry's own exports
+    const probe = api.buildSync({
+      entryPoints: [entryRel], absWorkingDir: req.projectRoot, bundle: false, write: false,
+      metafile: true, format: 'esm', outfile: join(req.projectRoot, '.cdk-ts-lambda-out', 'probe.mjs'), logLevel: 'silent',
+    });
+    exports = Object.values(probe.metafile.outputs)[0]?.exports ?? [];
+  }
+  if (!exports.includes(req.handler)) {
+    const hint = entryFormat === 'cjs' && format === OutputFormat.ESM
+      ? ' The entry is CommonJS, so an ESM bundle only has a default export: export the handler with `export const` or set bundling.format to OutputFormat.CJS.'
+      : '';
+    throw new Error(`${req.label}: the entry ${entryRel} has no export named '${req.handler}' (handler). Its exports: ${exports.length ? exports.map((e) => `'${e}'`).join(', ') : 'none'}.${hint}`);
+  }
+}
+
+function installNodeModules(req: BundleRequest, dir: string, versions: { [name: string]: string }): void {
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'cdk-ts-lambda-asset', private: true, dependencies: versions }, null, 2));
+  const cpu = req.architecture === 'arm64' ? 'arm64' : 'x64';
+  const args = ['install', '--omit=dev', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts',
+    `--cpu=${cpu}`, '--os=linux', '--libc=glibc', '--loglevel=error'];
+  try {
+    execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    const e = err as { stderr?: Buffer; message: string };
+    throw new Error(`${req.label}: bundling.nodeModules: \`npm ${args.join(' ')}\` failed:\n${e.stderr?.toString() || e.message}`);
+  }
+}
+
+function runHooks(commands: string[] | undefined, cwd: string, outputDir: string, label: string): void {
+  for (const command of commands ?? []) {
+    try {
+      execSync(command.split('<asset>').join(outputDir), { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+    } catch (err) {
+      throw new Error(`${label}: \`${command}\` failed: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** Every file that decides the bundle, with the hash of its content. */
+function collectInputs(projectRoot: string, metafile: Metafile, tsconfig: string | undefined): { [path: string]: string } {
+  const files = new Set<string>();
+  const steering = new Map<string, string | undefined>();
+  const nearest = (dir: string, name: string): string | undefined => {
+    const memo = `${dir}\0${name}`;
+    if (!steering.has(memo)) {
+      const found = findUp(dir, (d) => existsSync(join(d, name)));
+      steering.set(memo, found ? join(found, name) : undefined);
+    }
+    return steering.get(memo);
+  };
+  for (const input of Object.keys(metafile.inputs)) {
+    if (input.includes(':')) continue; // virtual modules such as <define:...>
+    const abs = resolve(projectRoot, input);
+    files.add(abs);
+    const pkg = nearest(dirname(abs), 'package.json');
+    if (pkg) files.add(pkg);
+    if (!abs.includes(`${sep}node_modules${sep}`)) {
+      const tsc = nearest(dirname(abs), 'tsconfig.json');
+      if (tsc) files.add(tsc);
+    }
+  }
+  if (tsconfig) files.add(tsconfig);
+  const inputs: { [path: string]: string } = {};
+  for (const file of [...files].sort()) {
+    inputs[toPosix(relative(projectRoot, file))] = sha256(readFileSync(file));
+  }
+  return inputs;
+}
+
+function inputsUnchanged(projectRoot: string, inputs: { [path: string]: string }): boolean {
+  for (const [path, hash] of Object.entries(inputs)) {
+    const abs = resolve(projectRoot, path);
+    try {
+      if (sha256(readFileSync(abs)) !== hash) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+function readManifest(path: string): Manifest | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    return manifest.format === CACHE_FORMAT ? manifest : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A content hash of a folder: relative paths, file modes' executable bit and contents. */
+export function hashDir(dir: string): { hash: string; bytes: number } {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const walk = (current: string): void => {
+    for (const name of readdirSync(current).sort()) {
+      const path = join(current, name);
+      const stat = statSync(path);
+      const rel = toPosix(relative(dir, path));
+      if (stat.isDirectory()) {
+        hash.update(`d:${rel}\n`);
+        walk(path);
+      } else {
+        bytes += stat.size;
+        hash.update(`f:${rel}:${stat.mode & 0o111 ? 'x' : '-'}:${stat.size}\n`);
+        hash.update(readFileSync(path));
+      }
+    }
+  };
+  walk(dir);
+  return { hash: hash.digest('hex'), bytes };
+}
+
+function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function toPosix(path: string): string {
+  return path.split(sep).join('/');
+}

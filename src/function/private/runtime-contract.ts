@@ -1,0 +1,37 @@
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+
+/**
+ * What a FunctionRuntime tells the bundler. Internal: runtimes are added in
+ * this package, through FunctionRuntime's static factories.
+ */
+export interface RuntimeBundlingDefaults {
+  /** esbuild target matching the runtime, e.g. `node24` or `es2023`. */
+  readonly target: string;
+  /** esbuild platform. */
+  readonly platform: 'node' | 'neutral';
+  /**
+   * Modules the runtime provides (external unless `bundleAwsSdk` says to bundle
+   * them). Wildcards as in esbuild's `external`.
+   */
+  readonly providedModules: string[];
+  /** The only output format the runtime accepts, when it has one. */
+  readonly requiredFormat?: 'esm' | 'cjs';
+  /** Extra esbuild conditions, e.g. `['llrt']`. */
+  readonly conditions?: string[];
+  /** Anything that changes the asset besides the bundle options (versions, variants). */
+  readonly cacheKey: string;
+}
+
+/** Where a runtime adds its files. */
+export interface RuntimeAssetContext {
+  /** The folder that becomes the asset (the bundle is already in it). */
+  readonly assetDir: string;
+  /** The function's architecture. */
+  readonly architecture: lambda.Architecture;
+  /** A folder for downloads shared by all functions of the project. */
+  readonly cacheDir: string;
+  /** The file name of the bundle inside assetDir, e.g. `index.mjs`. */
+  readonly bundleFile: string;
+  /** The exported handler name. */
+  readonly handler: string;
+}

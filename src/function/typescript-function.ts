@@ -1,0 +1,199 @@
+import { existsSync, statSync } from 'node:fs';
+import { extname, isAbsolute, resolve } from 'node:path';
+import { Annotations, RemovalPolicy } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { BundlingOptions } from './bundling-options';
+import { bundle, BundleResult } from './private/bundler';
+import { cacheDirFor, findProjectRoot } from './private/project';
+import { reportLine } from './private/report';
+import { FunctionRuntime } from './runtime';
+import { propError } from '../private/errors';
+
+/** The entry file extensions esbuild can bundle as a handler. */
+const ENTRY_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx'];
+
+/**
+ * Properties of a TypeScriptFunction: the entry and how to bundle it, plus
+ * every `lambda.FunctionOptions` prop, passed through.
+ */
+export interface TypeScriptFunctionProps extends lambda.FunctionOptions {
+  /**
+   * The handler's source file (TypeScript or JavaScript), absolute or
+   * relative to the current working directory.
+   */
+  readonly entry: string;
+
+  /**
+   * The name of the exported handler function in `entry`.
+   * @default 'handler'
+   */
+  readonly handler?: string;
+
+  /**
+   * The runtime: the managed Node.js runtime, or a custom runtime.
+   * @default FunctionRuntime.nodejs() - the newest Node.js runtime aws-cdk-lib knows
+   */
+  readonly runtime?: FunctionRuntime;
+
+  /**
+   * How the entry is bundled.
+   * @default - minified ESM bundle, AWS SDK v3 external on Node.js
+   */
+  readonly bundling?: BundlingOptions;
+
+  /**
+   * How long the log group that the construct creates keeps logs. Ignored
+   * when `logGroup` is given.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logGroupRetention?: logs.RetentionDays;
+}
+
+/**
+ * A Lambda function written in TypeScript (or JavaScript), bundled with
+ * esbuild in-process at synth time (no Docker), on arm64 by default, with
+ * JSON logs in a log group that has a retention.
+ *
+ * @example
+ * new TypeScriptFunction(this, 'Hello', { entry: 'src/handlers/hello.ts' });
+ */
+export class TypeScriptFunction extends lambda.Function {
+  /** The runtime the function was built for. */
+  public readonly functionRuntime: FunctionRuntime;
+
+  /** The log group that the construct created, when `logGroup` was not given. */
+  public readonly createdLogGroup?: logs.LogGroup;
+
+  /** Size of the bundle file in bytes. */
+  public readonly bundleSize: number;
+
+  /** The local folder of the asset (cached bundle plus runtime files). */
+  public readonly assetPath: string;
+
+  constructor(scope: Construct, id: string, props: TypeScriptFunctionProps) {
+    const label = scope.node.path ? `${scope.node.path}/${id}` : id;
+    const prepared = prepare(label, props);
+
+    let createdLogGroup: logs.LogGroup | undefined;
+    let logGroup = props.logGroup;
+    if (!logGroup && !props.logRetention) {
+      // create it in the scope, before the function, so it can be passed in
+      createdLogGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
+        retention: props.logGroupRetention ?? logs.RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      logGroup = createdLogGroup;
+    }
+
+    super(scope, id, {
+      ...props,
+      runtime: prepared.runtime.lambdaRuntime,
+      architecture: prepared.architecture,
+      handler: `${prepared.result.bundleFile.replace(/\.m?js$/, '')}.${prepared.handler}`,
+      code: lambda.Code.fromAsset(prepared.result.assetDir, {
+        assetHash: prepared.result.assetHash,
+      }),
+      environment: prepared.environment,
+      loggingFormat: props.loggingFormat ?? lambda.LoggingFormat.JSON,
+      logGroup,
+    });
+
+    this.functionRuntime = prepared.runtime;
+    this.createdLogGroup = createdLogGroup;
+    this.bundleSize = prepared.result.bundleBytes;
+    this.assetPath = prepared.result.assetDir;
+    if (props.logGroupRetention && props.logGroup) {
+      Annotations.of(this).addWarningV2('cdk-ts-lambda:logGroupRetentionIgnored', 'logGroupRetention is ignored because logGroup is given.');
+    }
+  }
+}
+
+interface Prepared {
+  readonly runtime: FunctionRuntime;
+  readonly architecture: lambda.Architecture;
+  readonly handler: string;
+  readonly result: BundleResult;
+  readonly environment: { [key: string]: string };
+}
+
+/** Validates the props and bundles the entry (or takes it from the cache). */
+function prepare(label: string, props: TypeScriptFunctionProps): Prepared {
+  if (!props.entry) throw propError(label, 'entry', 'is required: the path of the handler source file.');
+  const entry = isAbsolute(props.entry) ? props.entry : resolve(props.entry);
+  if (!existsSync(entry) || !statSync(entry).isFile()) {
+    throw propError(label, 'entry', `'${props.entry}' does not exist (resolved to ${entry}).`);
+  }
+  if (!ENTRY_EXTENSIONS.includes(extname(entry))) {
+    throw propError(label, 'entry', `'${props.entry}' has an unsupported extension '${extname(entry)}'; allowed: ${ENTRY_EXTENSIONS.join(', ')}.`);
+  }
+  const handler = props.handler ?? 'handler';
+  if (!/^[A-Za-z_$][\w$]*$/.test(handler)) {
+    throw propError(label, 'handler', `'${handler}' must be the name of an exported function (a JavaScript identifier), not a file path.`);
+  }
+  const runtime = props.runtime ?? FunctionRuntime.nodejs();
+  const architecture = props.architecture ?? lambda.Architecture.ARM_64;
+  const archName = architecture.name;
+  if (archName !== 'arm64' && archName !== 'x86_64') {
+    throw propError(label, 'architecture', `'${archName}' is not supported; use Architecture.ARM_64 or Architecture.X86_64.`);
+  }
+  const bundling = props.bundling ?? {};
+  validateBundling(label, bundling);
+
+  const projectRoot = bundling.projectRoot ? resolve(bundling.projectRoot) : findProjectRoot(entry);
+  if (!entry.startsWith(projectRoot)) {
+    throw propError(label, 'bundling.projectRoot', `'${projectRoot}' must contain the entry ${entry}.`);
+  }
+  const defaults = runtime._bundlingDefaults(architecture);
+  const started = Date.now();
+  const result = bundle({
+    entry,
+    projectRoot,
+    cacheDir: cacheDirFor(projectRoot),
+    handler,
+    architecture: archName,
+    runtime: defaults,
+    prepareAsset: (ctx) => runtime._prepareAsset({ ...ctx, architecture }),
+    bundling,
+    label,
+  });
+  const ms = Date.now() - started;
+
+  if (bundling.maxSize && result.bundleBytes > bundling.maxSize.toBytes()) {
+    throw propError(label, 'bundling.maxSize', `is ${bundling.maxSize.toBytes()} bytes but the bundle ${result.bundleFile} is ${result.bundleBytes} bytes. Largest inputs: ${result.topInputs.map((i) => `${i.path} (${i.bytes} B)`).join(', ')}.`);
+  }
+  if ((bundling.report ?? true) && !process.env.CDK_TS_LAMBDA_QUIET) {
+    process.stderr.write(reportLine(label, result, ms) + '\n');
+  }
+
+  const environment: { [key: string]: string } = { ...(props.environment ?? {}) };
+  if (bundling.sourceMap) {
+    const current = environment.NODE_OPTIONS;
+    if (!current?.includes('--enable-source-maps')) {
+      environment.NODE_OPTIONS = current ? `${current} --enable-source-maps` : '--enable-source-maps';
+    }
+  }
+  return { runtime, architecture, handler, result, environment };
+}
+
+function validateBundling(label: string, b: BundlingOptions): void {
+  const overlap = (b.nodeModules ?? []).filter((m) => (b.externalModules ?? []).includes(m));
+  if (overlap.length > 0) {
+    throw propError(label, 'bundling.nodeModules', `and bundling.externalModules both list ${overlap.join(', ')}; a module is either installed into the asset (nodeModules) or provided at run time (externalModules), not both.`);
+  }
+  if (b.maxSize && b.maxSize.toBytes() <= 0) {
+    throw propError(label, 'bundling.maxSize', 'must be a positive size.');
+  }
+  if (b.tsconfig && !existsSync(resolve(b.projectRoot ?? '.', b.tsconfig)) && !existsSync(resolve(b.tsconfig))) {
+    throw propError(label, 'bundling.tsconfig', `'${b.tsconfig}' does not exist.`);
+  }
+  for (const [ext, loader] of Object.entries(b.loader ?? {})) {
+    if (!ext.startsWith('.')) throw propError(label, 'bundling.loader', `keys are file extensions starting with '.', got '${ext}'.`);
+    const allowed = ['base64', 'binary', 'copy', 'css', 'dataurl', 'default', 'empty', 'file', 'js', 'json', 'jsx', 'local-css', 'text', 'ts', 'tsx'];
+    if (!allowed.includes(loader)) throw propError(label, `bundling.loader['${ext}']`, `'${loader}' is not an esbuild loader; allowed: ${allowed.join(', ')}.`);
+  }
+  if (b.target !== undefined && !/^(es\d{4}|esnext|node\d+(\.\d+)*)$/.test(b.target)) {
+    throw propError(label, 'bundling.target', `'${b.target}' is not an esbuild target such as 'es2022' or 'node22'.`);
+  }
+}
