@@ -111,7 +111,7 @@ export function bundle(req: BundleRequest): BundleResult {
     minify: b.minify ?? true,
     treeShaking: true,
     keepNames: b.keepNames ?? false,
-    sourcemap: b.sourceMap ? 'external' : false,
+    sourcemap: b.sourceMap ? 'linked' : false,
     sourcesContent: false,
     external,
     define: b.define ?? {},

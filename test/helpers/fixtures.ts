@@ -1,0 +1,36 @@
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Path of a real Lambda event copied from ../shared/fixtures/events (see test/fixtures/events/README.md). */
+export function eventPath(name: string): string {
+  return join(__dirname, '..', 'fixtures', 'events', name);
+}
+
+/** A real Lambda event, parsed. */
+export function loadEvent<T = any>(name: string): T {
+  return JSON.parse(readFileSync(eventPath(name), 'utf8')) as T;
+}
+
+/** A fresh temporary folder. */
+export function tempDir(prefix = 'cdk-ts-lambda-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Copies a folder into a fresh temporary folder and returns the copy. */
+export function copyToTemp(dir: string, prefix?: string): string {
+  const target = join(tempDir(prefix), 'project');
+  cpSync(dir, target, { recursive: true });
+  return target;
+}
+
+/**
+ * Sends the bundle cache of this test file to a private temporary folder and
+ * silences bundle reports. Call at the top of a test file.
+ */
+export function isolateBundleCache(): string {
+  const dir = tempDir('cdk-ts-lambda-cache-');
+  process.env.CDK_TS_LAMBDA_CACHE_DIR = dir;
+  process.env.CDK_TS_LAMBDA_QUIET = '1';
+  return dir;
+}
