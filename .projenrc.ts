@@ -109,7 +109,7 @@ project.addTask('demo', {
 
 project.addTask('bench:synth', {
   description: 'Synth 50 functions: TypeScriptFunction vs NodejsFunction vs a pre-bundled floor',
-  exec: 'tsx bench/synth.ts',
+  steps: [{ spawn: 'compile' }, { exec: 'tsx bench/synth.ts' }],
 });
 
 project.addTask('bench:runtime', {
