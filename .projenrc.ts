@@ -107,6 +107,25 @@ project.addTask('demo', {
   ],
 });
 
+// Integration tests (integ/integ.*.ts): `integ` verifies the committed
+// snapshots without deploying (part of `npm test`); `integ:deploy` runs them
+// against the AWS account of the current credentials and updates snapshots.
+const integ = project.addTask('integ', {
+  description: 'Verify the committed integ snapshots (no deployment)',
+  exec: 'integ-runner',
+  env: { CDK_TS_LAMBDA_QUIET: '1' },
+});
+project.addTask('integ:update', {
+  description: 'Rewrite integ snapshots without deploying (review the diff!)',
+  exec: 'integ-runner --update-on-failed --dry-run',
+  env: { CDK_TS_LAMBDA_QUIET: '1' },
+});
+project.addTask('integ:deploy', {
+  description: 'Deploy each changed integ test to a real account, run its assertions, destroy it, update its snapshot',
+  exec: 'integ-runner --update-on-failed',
+});
+project.testTask.spawn(integ);
+
 project.addTask('bench:synth', {
   description: 'Synth 50 functions: TypeScriptFunction vs NodejsFunction vs a pre-bundled floor',
   steps: [{ spawn: 'compile' }, { exec: 'tsx bench/synth.ts' }],
