@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 
 /**
  * Versions that work together (checked in this repo's CI):
@@ -86,8 +86,18 @@ project.npmignore?.include('/assets/');
 for (const dir of ['examples', 'bench', 'scripts', 'integ']) {
   project.tsconfigDev.addInclude(`../${dir}/**/*.ts`);
 }
-// handler sources of test fixtures are bundled by esbuild, not type-checked
+// handler sources of test fixtures are bundled by esbuild, not type-checked or linted
 project.tsconfigDev.addExclude('**/fixtures/**');
+project.eslint?.addIgnorePattern('**/fixtures/**');
+project.eslint?.addIgnorePattern('integ/*.snapshot/**');
+for (const dir of ['examples', 'bench', 'scripts', 'integ']) {
+  project.eslint?.addLintPattern(dir);
+  project.eslint?.allowDevDeps(`${dir}/**`);
+  // eslint's project service takes the nearest tsconfig.json of each file
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'], exclude: ['**/*.snapshot/**', '.work/**'] },
+  });
+}
 
 // Runtime assets (authorizer handler, runtime interface client, CLI) are
 // bundled with esbuild, before compile (so the package has them) and before

@@ -20,6 +20,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 
@@ -92,8 +93,15 @@ function setup(): void {
     writeFileSync(join(WORK, 'handlers', `fn${i}.ts`), handlerSource(i));
     // the floor's code, bundled beforehand (not timed)
     buildSync({
-      entryPoints: [join(WORK, 'handlers', `fn${i}.ts`)], bundle: true, minify: true, format: 'esm', platform: 'node',
-      target: 'node22', external: ['@aws-sdk/*'], outfile: join(WORK, 'prebuilt', `fn${i}`, 'index.mjs'), logLevel: 'error',
+      entryPoints: [join(WORK, 'handlers', `fn${i}.ts`)],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node22',
+      external: ['@aws-sdk/*'],
+      outfile: join(WORK, 'prebuilt', `fn${i}`, 'index.mjs'),
+      logLevel: 'error',
     });
   }
   for (const kind of ['ours', 'peer', 'floor'] as const) writeFileSync(join(WORK, `app-${kind}.ts`), appSource(kind));
@@ -126,7 +134,7 @@ function median(values: number[]): number {
 
 function runMode(mode: Mode): void {
   synth(mode, 'floor', { clearCache: false }); // warm the OS file cache once, untimed
-  const times: Record<string, number[]> = { floor: [], 'ours (cold)': [], 'ours (warm)': [], NodejsFunction: [] };
+  const times: Record<string, number[]> = { 'floor': [], 'ours (cold)': [], 'ours (warm)': [], 'NodejsFunction': [] };
   for (let round = 0; round < ROUNDS; round++) {
     times.floor.push(synth(mode, 'floor', { clearCache: false }));
     times['ours (cold)'].push(synth(mode, 'ours', { clearCache: true }));
@@ -147,7 +155,7 @@ function runMode(mode: Mode): void {
 
 function main(): void {
   if (!existsSync(join(ROOT, 'lib', 'index.js'))) throw new Error('lib/ is missing: run `npx projen compile` first.');
-  console.log(`bench:synth: ${N} functions, ${ROUNDS} rounds, modes ${MODES.join(', ')}, node ${process.version}, ${require('node:os').cpus().length} cores`);
+  console.log(`bench:synth: ${N} functions, ${ROUNDS} rounds, modes ${MODES.join(', ')}, node ${process.version}, ${cpus().length} cores`);
   setup();
   for (const mode of MODES) runMode(mode);
   console.log('targets: ours cold <= 1.3x floor, ours warm <= 1.1x floor');

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -80,7 +81,7 @@ describe('source maps', () => {
     const thrower = build({ entry: join(FIXTURE, 'src', 'throws.ts'), bundling: { sourceMap: true } });
     expect(() => runBundle(thrower.assetPath, 'index.mjs', 'handler', {}, { NODE_OPTIONS: '--enable-source-maps' }))
       .toThrow(/boom from throws\.ts/);
-    const stack = require('node:child_process').execFileSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e',
+    const stack = execFileSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e',
       `import('${join(thrower.assetPath, 'index.mjs')}').then(m => m.handler()).catch(e => { console.log(e.stack); })`], { encoding: 'utf8' });
     expect(stack).toMatch(/src\/throws\.ts:3/);
   });

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -54,7 +55,7 @@ describe('TypeScriptFunction configurations', () => {
     expect(template.toJSON()).toMatchSnapshot();
     template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler' });
     expect(fn.assetPath).toBeDefined();
-    expect(require('node:fs').existsSync(join(fn.assetPath, 'index.js'))).toBe(true);
+    expect(existsSync(join(fn.assetPath, 'index.js'))).toBe(true);
   });
 
   test('source maps: NODE_OPTIONS=--enable-source-maps, merged with the user\'s NODE_OPTIONS', () => {
@@ -73,7 +74,7 @@ describe('TypeScriptFunction configurations', () => {
     const external = synth({ entry: entry('with-deps.ts') });
     const bundled = synth({ entry: entry('with-deps.ts'), bundling: { bundleAwsSdk: true } });
     expect(bundled.template.toJSON()).toMatchSnapshot();
-    const read = (fn: TypeScriptFunction) => require('node:fs').readFileSync(join(fn.assetPath, 'index.mjs'), 'utf8') as string;
+    const read = (fn: TypeScriptFunction) => readFileSync(join(fn.assetPath, 'index.mjs'), 'utf8') as string;
     expect(read(external.fn)).toMatch(/from"@aws-sdk\/client-sqs"/);
     expect(read(bundled.fn)).not.toMatch(/from"@aws-sdk\/client-sqs"/);
     expect(bundled.fn.bundleSize).toBeGreaterThan(external.fn.bundleSize * 10);
@@ -125,20 +126,18 @@ describe('nodeModules', () => {
   test('installs the locked version for arm64 (native builds for the function\'s architecture)', () => {
     const { fn, template } = synth({ entry: entry('with-deps.ts'), bundling: { nodeModules: ['ms', 'esbuild'] } });
     expect(template.toJSON()).toMatchSnapshot();
-    const fs = require('node:fs');
-    const pkg = JSON.parse(fs.readFileSync(join(fn.assetPath, 'node_modules', 'ms', 'package.json'), 'utf8'));
+    const pkg = JSON.parse(readFileSync(join(fn.assetPath, 'node_modules', 'ms', 'package.json'), 'utf8'));
     expect(pkg.version).toBe('2.1.3');
     // esbuild's optional native package: the arm64 Linux build, not this machine's
-    expect(fs.existsSync(join(fn.assetPath, 'node_modules', '@esbuild', 'linux-arm64'))).toBe(true);
-    expect(fs.existsSync(join(fn.assetPath, 'node_modules', '@esbuild', 'linux-x64'))).toBe(false);
+    expect(existsSync(join(fn.assetPath, 'node_modules', '@esbuild', 'linux-arm64'))).toBe(true);
+    expect(existsSync(join(fn.assetPath, 'node_modules', '@esbuild', 'linux-x64'))).toBe(false);
     // installed packages are external: the bundle imports them
-    expect(fs.readFileSync(join(fn.assetPath, 'index.mjs'), 'utf8')).toMatch(/from"ms"/);
+    expect(readFileSync(join(fn.assetPath, 'index.mjs'), 'utf8')).toMatch(/from"ms"/);
   });
 
   test('installs the x64 build for an x86_64 function', () => {
     const { fn } = synth({ entry: entry('with-deps.ts'), architecture: lambda.Architecture.X86_64, bundling: { nodeModules: ['esbuild'] } });
-    const fs = require('node:fs');
-    expect(fs.existsSync(join(fn.assetPath, 'node_modules', '@esbuild', 'linux-x64'))).toBe(true);
-    expect(fs.existsSync(join(fn.assetPath, 'node_modules', '@esbuild', 'linux-arm64'))).toBe(false);
+    expect(existsSync(join(fn.assetPath, 'node_modules', '@esbuild', 'linux-x64'))).toBe(true);
+    expect(existsSync(join(fn.assetPath, 'node_modules', '@esbuild', 'linux-arm64'))).toBe(false);
   });
 });

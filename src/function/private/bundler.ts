@@ -138,7 +138,12 @@ export function bundle(req: BundleRequest): BundleResult {
   const keyMaterial = JSON.stringify({
     CACHE_FORMAT,
     esbuild: esbuild.api.version,
-    options: { ...options, absWorkingDir: undefined, outfile: toPosix(relative(req.projectRoot, virtualOut)), tsconfig: options.tsconfig ? toPosix(relative(req.projectRoot, options.tsconfig as string)) : undefined },
+    options: {
+      ...options,
+      absWorkingDir: undefined,
+      outfile: toPosix(relative(req.projectRoot, virtualOut)),
+      tsconfig: options.tsconfig ? toPosix(relative(req.projectRoot, options.tsconfig as string)) : undefined,
+    },
     runtime: req.runtime.cacheKey,
     architecture: req.architecture,
     handler: req.handler,
@@ -231,15 +236,28 @@ export function bundle(req: BundleRequest): BundleResult {
   }
 }
 
-function checkExport(req: BundleRequest, api: { buildSync(o: Record<string, unknown>): { metafile: Metafile } }, metafile: Metafile, bundleExports: string[], format: OutputFormat, entryRel: string): void {
+function checkExport(
+  req: BundleRequest,
+  api: { buildSync(o: Record<string, unknown>): { metafile: Metafile } },
+  metafile: Metafile,
+  bundleExports: string[],
+  format: OutputFormat,
+  entryRel: string,
+): void {
   const entryFormat = metafile.inputs[entryRel]?.format;
   let exports = bundleExports;
   if (format === OutputFormat.CJS) {
     if (entryFormat === 'cjs') return; // CommonJS sources declare exports at run time: nothing to check
     // esbuild lists exports of ESM outputs only: read the entry's own exports
     const probe = api.buildSync({
-      entryPoints: [entryRel], absWorkingDir: req.projectRoot, bundle: false, write: false,
-      metafile: true, format: 'esm', outfile: join(req.projectRoot, '.cdk-ts-lambda-out', 'probe.mjs'), logLevel: 'silent',
+      entryPoints: [entryRel],
+      absWorkingDir: req.projectRoot,
+      bundle: false,
+      write: false,
+      metafile: true,
+      format: 'esm',
+      outfile: join(req.projectRoot, '.cdk-ts-lambda-out', 'probe.mjs'),
+      logLevel: 'silent',
     });
     exports = Object.values(probe.metafile.outputs)[0]?.exports ?? [];
   }
@@ -340,13 +358,19 @@ export function hashDir(dir: string): { hash: string; bytes: number } {
         walk(path);
       } else {
         bytes += stat.size;
-        hash.update(`f:${rel}:${stat.mode & 0o111 ? 'x' : '-'}:${stat.size}\n`);
+        hash.update(`f:${rel}:${isExecutable(stat.mode) ? 'x' : '-'}:${stat.size}\n`);
         hash.update(readFileSync(path));
       }
     }
   };
   walk(dir);
   return { hash: hash.digest('hex'), bytes };
+}
+
+/** Whether any of the execute bits is set. */
+function isExecutable(mode: number): boolean {
+  // eslint-disable-next-line no-bitwise
+  return (mode & 0o111) !== 0;
 }
 
 function sha256(data: string | Buffer): string {

@@ -1,3 +1,5 @@
+/* eslint-disable no-bitwise */ // Base64 VLQ is bit arithmetic by definition
+
 /**
  * Removes some sources (e.g. everything under node_modules) from a source map
  * version 3: their segments are dropped from `mappings`, the remaining source
