@@ -1,2 +1,2 @@
 // Public API of this area: re-exports only.
-export {};
+export * from './sqs-consumer';
