@@ -4,8 +4,8 @@
  * without deploying; `npm run integ:deploy` runs it against a real account.
  */
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { App, Stack } from 'aws-cdk-lib';
 import { TypeScriptFunction } from '../src';
 
 const app = new App();

@@ -99,7 +99,7 @@ export function bundle(req: BundleRequest): BundleResult {
     : '';
   const banner = [requireBanner, b.banner ?? ''].filter((s) => s).join('\n');
   const options: Record<string, unknown> = {
-    entryPoints: [entryRel],
+    entryPoints: [`./${entryRel}`],
     outfile: virtualOut,
     absWorkingDir: req.projectRoot,
     bundle: true,
