@@ -4,6 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { HttpApiFunction, HttpApiFunctionProps } from '../../src';
 import { isolateBundleCache } from '../helpers/fixtures';
@@ -109,6 +110,19 @@ describe('HttpApiFunction defaults', () => {
     expect(api.function.assetPath).toBeDefined();
     expect(api.stage.stageName).toBe('$default');
     expect(Object.keys(api.routes).sort()).toEqual(['ANY /', 'ANY /{proxy+}']);
+  });
+
+  test('least privilege: the function role may only write to the function log group, no managed policy', () => {
+    template.resourceCountIs('AWS::IAM::Role', 1);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
+      ManagedPolicyArns: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PetsFunctionLogGroup'), 'Arn'] } }] },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PetsFunctionRole'), 'Arn'] } });
+    expect(api.function.role).toBe(api.node.findChild('FunctionRole'));
   });
 
   test('url is the stage URL; no output unless asked', () => {
@@ -276,6 +290,15 @@ describe('HttpApiFunction options', () => {
 
     const retained = synth({ accessLogRetention: logs.RetentionDays.ONE_WEEK });
     retained.template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+  });
+
+  test('a user role is used as is', () => {
+    const stack = newStack();
+    const role = new iam.Role(stack, 'Mine', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const { api, template } = synth({ role }, stack);
+    expect(api.function.role).toBe(role);
+    template.resourceCountIs('AWS::IAM::Role', 1);
+    expect(api.node.tryFindChild('FunctionRole')).toBeUndefined();
   });
 
   test('function props pass through (memory, environment, apiName)', () => {
