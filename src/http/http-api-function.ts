@@ -244,7 +244,13 @@ export class HttpApiFunction extends Construct {
         description: `Execution role of ${this.node.path}/Function`,
       });
     this.function = new TypeScriptFunction(this, 'Function', { ...functionProps, role: functionProps.role ?? role });
-    if (role) (functionProps.logGroup ?? this.function.createdLogGroup!).grantWrite(role);
+    if (role) {
+      const functionLogGroup = functionProps.logGroup ?? this.function.createdLogGroup!;
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [functionLogGroup.logGroupRef.logGroupArn],
+      }));
+    }
 
     this.api = new apigwv2.HttpApi(this, 'Api', {
       apiName: apiName ?? id,

@@ -301,6 +301,16 @@ describe('HttpApiFunction options', () => {
     expect(api.node.tryFindChild('FunctionRole')).toBeUndefined();
   });
 
+  test('a user log group for the function: the role writes to that one', () => {
+    const stack = newStack();
+    const own = new logs.LogGroup(stack, 'FnLogs');
+    const { template } = synth({ logGroup: own }, stack);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnLogs'), 'Arn'] } })] },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.stringLikeRegexp('^FnLogs') } } });
+  });
+
   test('function props pass through (memory, environment, apiName)', () => {
     const { template } = synth({ memorySize: 256, environment: { TABLE: 'pets' }, apiName: 'pets-api' });
     template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 256, Environment: { Variables: { TABLE: 'pets' } } });
