@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
 import { Annotations, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -63,6 +64,12 @@ export class TypeScriptFunction extends lambda.Function {
   /** The runtime the function was built for. */
   public readonly functionRuntime: FunctionRuntime;
 
+  /**
+   * The execution role that the construct created, when neither `role` nor
+   * `vpc` was given: it may write to the function's log group, nothing else.
+   */
+  public readonly createdRole?: iam.Role;
+
   /** The log group that the construct created, when `logGroup` was not given. */
   public readonly createdLogGroup?: logs.LogGroup;
 
@@ -87,8 +94,27 @@ export class TypeScriptFunction extends lambda.Function {
       logGroup = createdLogGroup;
     }
 
+    // Least privilege: without a VPC (whose network interfaces need AWS's
+    // managed VPC policy), the execution role may write to its own log group
+    // and nothing else, instead of AWSLambdaBasicExecutionRole's logs:* on
+    // every log group of the account.
+    let role = props.role;
+    let createdRole: iam.Role | undefined;
+    if (!role && !props.vpc && logGroup) {
+      createdRole = new iam.Role(scope, `${id}ServiceRole`, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `Execution role of ${label}`,
+      });
+      createdRole.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupRef.logGroupArn],
+      }));
+      role = createdRole;
+    }
+
     super(scope, id, {
       ...props,
+      role,
       runtime: prepared.runtime.lambdaRuntime,
       architecture: prepared.architecture,
       handler: `${prepared.result.bundleFile.replace(/\.m?js$/, '')}.${prepared.handler}`,
@@ -102,6 +128,7 @@ export class TypeScriptFunction extends lambda.Function {
 
     this.functionRuntime = prepared.runtime;
     this.createdLogGroup = createdLogGroup;
+    this.createdRole = createdRole;
     this.bundleSize = prepared.result.bundleBytes;
     this.assetPath = prepared.result.assetDir;
     if (props.logGroupRetention && props.logGroup) {

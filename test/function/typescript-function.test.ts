@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { FunctionRuntime, OutputFormat, TypeScriptFunction, TypeScriptFunctionProps } from '../../src';
@@ -35,6 +37,24 @@ describe('TypeScriptFunction defaults', () => {
     });
     expect(fn.runtime.name).toBe('nodejs24.x');
     expect(fn.architecture.name).toBe('arm64');
+  });
+
+  test('least-privilege role: writes its own log group, no AWS managed policy', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
+      ManagedPolicyArns: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [{
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnLogGroup'), 'Arn'] },
+        }],
+      },
+    });
+    expect(fn.createdRole).toBeDefined();
+    expect(fn.role).toBe(fn.createdRole);
   });
 
   test('a log group with one month of retention, not kept forever', () => {
@@ -101,6 +121,27 @@ describe('TypeScriptFunction configurations', () => {
     template.resourceCountIs('AWS::Logs::LogGroup', 1);
     template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^Mine') } } });
     expect(fn.createdLogGroup).toBeUndefined();
+  });
+
+  test('in a VPC the role keeps the managed policies that network interfaces need', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Test');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const fn = new TypeScriptFunction(stack, 'Fn', { entry: entry('hello.ts'), vpc });
+    expect(fn.createdRole).toBeUndefined();
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      ManagedPolicyArns: Match.arrayWith([Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([':iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole']) ]) })]),
+    });
+  });
+
+  test('a given role is used as is', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Test');
+    const role = new iam.Role(stack, 'Mine', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const fn = new TypeScriptFunction(stack, 'Fn', { entry: entry('hello.ts'), role });
+    expect(fn.role).toBe(role);
+    expect(fn.createdRole).toBeUndefined();
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Role', 1);
   });
 
   test('logGroupRetention and loggingFormat can be overridden', () => {
