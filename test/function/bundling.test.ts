@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -67,6 +67,34 @@ describe('bundles run', () => {
     const source = readFileSync(join(fn.assetPath, 'index.mjs'), 'utf8');
     expect(source).toContain('/* my banner */');
     expect(source.trimEnd().endsWith('/* my footer */')).toBe(true);
+  });
+});
+
+describe('tsconfig, keepNames, mainFields', () => {
+  test('bundling.tsconfig: path aliases resolve; keepNames keeps class names through minification', () => {
+    const plain = build({ entry: join(FIXTURE, 'src', 'aliased.ts'), bundling: { tsconfig: join(FIXTURE, 'tsconfig.paths.json') } });
+    const kept = build({ entry: join(FIXTURE, 'src', 'aliased.ts'), bundling: { tsconfig: join(FIXTURE, 'tsconfig.paths.json'), keepNames: true } });
+    const event = { id: 'm1', body: 'hello' };
+    expect(runBundle(kept.assetPath, 'index.mjs', 'handler', event)).toEqual({ described: 'm1:5', errorClass: 'GreetingError' });
+    expect((runBundle(plain.assetPath, 'index.mjs', 'handler', event) as any).errorClass).not.toBe('GreetingError');
+  });
+
+  test('without the tsconfig the alias does not resolve, and the error says so', () => {
+    expect(() => build({ entry: join(FIXTURE, 'src', 'aliased.ts') })).toThrow(/Could not resolve "@lib\/describe"/);
+  });
+
+  test('mainFields decides which file of a package is bundled', () => {
+    const project = copyToTemp(FIXTURE);
+    const pkg = join(project, 'node_modules', 'dual');
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'dual', main: 'main.js', module: 'module.js' }));
+    writeFileSync(join(pkg, 'main.js'), 'exports.flavour = "main";');
+    writeFileSync(join(pkg, 'module.js'), 'export const flavour = "module";');
+    writeFileSync(join(project, 'src', 'dual.ts'), "import { flavour } from 'dual';\nexport const handler = async () => flavour;\n");
+    const byDefault = build({ entry: join(project, 'src', 'dual.ts') });
+    const mainFirst = build({ entry: join(project, 'src', 'dual.ts'), bundling: { mainFields: ['main'] } });
+    expect(runBundle(byDefault.assetPath, 'index.mjs', 'handler', {})).toBe('module');
+    expect(runBundle(mainFirst.assetPath, 'index.mjs', 'handler', {})).toBe('main');
   });
 });
 

@@ -130,7 +130,7 @@ describe('TypeScriptFunction configurations', () => {
     const fn = new TypeScriptFunction(stack, 'Fn', { entry: entry('hello.ts'), vpc });
     expect(fn.createdRole).toBeUndefined();
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
-      ManagedPolicyArns: Match.arrayWith([Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([':iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole']) ]) })]),
+      ManagedPolicyArns: Match.arrayWith([Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([':iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole'])]) })]),
     });
   });
 

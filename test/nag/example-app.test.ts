@@ -1,5 +1,5 @@
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { Aspects } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { isolateBundleCache } from '../helpers/fixtures';
 
