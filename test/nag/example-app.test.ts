@@ -1,5 +1,5 @@
 import { Aspects } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { isolateBundleCache } from '../helpers/fixtures';
 
@@ -27,7 +27,7 @@ describe('cdk-nag AwsSolutions over examples/app', () => {
   });
 
   test('the checks did run (the stack has functions to check)', () => {
-    const template = require('aws-cdk-lib/assertions').Template.fromStack(stack);
+    const template = Template.fromStack(stack);
     expect(Object.keys(template.findResources('AWS::Lambda::Function')).length).toBeGreaterThan(0);
   });
 });
