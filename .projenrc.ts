@@ -75,7 +75,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       modulePathIgnorePatterns: ['<rootDir>/cdk.out/', '<rootDir>/dist/'],
     },
   },
-  gitignore: ['/assets/', '/cdk.out/', '.cdk-ts-lambda-cache/', '/bench/.work/', '*.tsbuildinfo'],
+  gitignore: ['/assets/', '.jsii.tabl.json', '/cdk.out/', '.cdk-ts-lambda-cache/', '/bench/.work/', '*.tsbuildinfo'],
   npmignoreEnabled: true,
 });
 
@@ -135,6 +135,10 @@ project.addTask('integ:deploy', {
   exec: 'integ-runner --update-on-failed',
 });
 project.testTask.spawn(integ);
+
+// The README's and doc comments' TypeScript examples must compile (they are
+// translated for every jsii language): jsii-rosetta checks them after compile.
+project.postCompileTask.exec('jsii-rosetta extract --strict --fixtures rosetta');
 
 project.addTask('bench:synth', {
   description: 'Synth 50 functions: TypeScriptFunction vs NodejsFunction vs a pre-bundled floor',
