@@ -1,2 +1,4 @@
 // Public API of this area: re-exports only.
-export {};
+export * from './kafka-auth';
+export * from './kafka-source';
+export * from './kafka-consumer';

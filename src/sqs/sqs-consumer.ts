@@ -5,8 +5,8 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TypeScriptFunction, TypeScriptFunctionProps } from '../function/typescript-function';
-import { propError } from '../private/errors';
 import { createDeadLetterAlarm, createDeadLetterQueue, encryptionProps } from '../private/dead-letter-queue';
+import { propError } from '../private/errors';
 import { checkDurationRange, checkIntegerRange, MAX_BATCHING_WINDOW, MAX_CONCURRENCY } from '../private/event-source-limits';
 
 /** AWS's guidance: the queue's visibility timeout is at least six times the function timeout. */
@@ -229,7 +229,8 @@ function validateEventSource(scope: Construct, fifo: boolean, props: EventSource
     checkIntegerRange(scope, 'batchSize', batchSize, 1, 10, ' for a FIFO queue');
   } else {
     checkIntegerRange(scope, 'batchSize', batchSize, 1, 10000, ' for a standard queue');
-    if (batchSize !== undefined && !Token.isUnresolved(batchSize) && batchSize > 10 && (!maxBatchingWindow || (!maxBatchingWindow.isUnresolved() && maxBatchingWindow.toSeconds() < 1))) {
+    const windowBelowOneSecond = !maxBatchingWindow || (!maxBatchingWindow.isUnresolved() && maxBatchingWindow.toSeconds() < 1);
+    if (batchSize !== undefined && !Token.isUnresolved(batchSize) && batchSize > 10 && windowBelowOneSecond) {
       throw propError(scope, 'batchSize', `above 10 (got ${batchSize}) needs a maxBatchingWindow of at least 1 second.`);
     }
   }

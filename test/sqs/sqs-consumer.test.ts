@@ -5,7 +5,7 @@ import * as cloudwatch_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { SqsConsumer, SqsConsumerProps } from '../../src';
 import { isolateBundleCache, loadEvent } from '../helpers/fixtures';
 import { runBundle } from '../helpers/run-bundle';
@@ -13,7 +13,9 @@ import { runBundle } from '../helpers/run-bundle';
 isolateBundleCache();
 const ENTRY = join(__dirname, '..', '..', 'examples', 'app', 'handlers', 'sqs-orders.ts');
 
-function stackWith(props: Partial<SqsConsumerProps> = {}, build?: (stack: Stack) => Partial<SqsConsumerProps>): { stack: Stack; consumer: SqsConsumer } {
+type Build = (stack: Stack) => Partial<SqsConsumerProps>;
+
+function stackWith(props: Partial<SqsConsumerProps> = {}, build?: Build): { stack: Stack; consumer: SqsConsumer } {
   const stack = new Stack(new App(), 'Test');
   const consumer = new SqsConsumer(stack, 'Orders', { entry: ENTRY, ...props, ...(build ? build(stack) : {}) });
   return { stack, consumer };
@@ -74,15 +76,20 @@ describe('created standard queue', () => {
     });
   });
 
-  test('the function may consume the queue, and nothing else', () => {
+  test('the function may consume the queue and write its logs, nothing else', () => {
     const queue = logicalId(t, 'AWS::SQS::Queue', 'OrdersQueue');
-    const policies = Object.values(t.findResources('AWS::IAM::Policy'));
-    expect(policies).toHaveLength(1);
-    expect(policies[0].Properties.PolicyDocument.Statement).toEqual([{
-      Action: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-      Effect: 'Allow',
-      Resource: { 'Fn::GetAtt': [queue, 'Arn'] },
-    }]);
+    const logGroup = logicalId(t, 'AWS::Logs::LogGroup', 'OrdersFunctionLogGroup');
+    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toEqual([
+      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] } },
+      {
+        Action: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [queue, 'Arn'] },
+      },
+    ]);
+    t.resourceCountIs('AWS::IAM::Role', 1);
+    expect(JSON.stringify(t.toJSON())).not.toContain('ManagedPolicyArns');
   });
 
   test('an alarm on one message or more in the DLQ', () => {
@@ -245,23 +252,19 @@ describe('cdk-nag AwsSolutions', () => {
     ['created FIFO', () => stackWith({ fifo: true }).stack],
   ])('%s: no unsuppressed errors or warnings', (_name, make) => {
     const stack = make();
-    suppressFunctionDefaults(stack);
     Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true }));
     const annotations = Annotations.fromStack(stack);
     const findings = [...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')), ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))];
     expect(findings.map((f) => `${f.id}: ${f.entry.data}`)).toEqual([]);
   });
-});
 
-/**
- * What cdk-nag reports about TypeScriptFunction itself, not about the consumer:
- * its role uses the AWS managed policy AWSLambdaBasicExecutionRole for logs.
- */
-function suppressFunctionDefaults(stack: Stack): void {
-  NagSuppressions.addStackSuppressions(stack, [
-    { id: 'AwsSolutions-IAM4', reason: 'TypeScriptFunction role: AWSLambdaBasicExecutionRole is the AWS managed policy for writing logs (owned by TypeScriptFunction, not this construct).', appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'] },
-  ]);
-}
+  test('the check does find things: an unencrypted given queue without DLQ is reported (the test can fail)', () => {
+    const { stack } = stackWith({}, (s) => ({ queue: new sqs.Queue(s, 'Plain', { encryption: sqs.QueueEncryption.UNENCRYPTED }) }));
+    Aspects.of(stack).add(new AwsSolutionsChecks());
+    const ids = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*')).map((f) => String(f.entry.data).split(':')[0]);
+    expect(ids).toEqual(expect.arrayContaining(['AwsSolutions-SQS2', 'AwsSolutions-SQS3', 'AwsSolutions-SQS4']));
+  });
+});
 
 describe('the example handler (examples/app/handlers/sqs-orders.ts) runs from its built asset', () => {
   // powertools-ts-sqs.json, unmodified: its first record's body, "Test message.",
