@@ -1,0 +1,2 @@
+import{createRequire as __cdkTsLambdaCreateRequire}from'node:module';const require=__cdkTsLambdaCreateRequire(import.meta.url);
+import{SendMessageCommand as o,SQSClient as n}from"@aws-sdk/client-sqs";var a=new n({}),d=async t=>{let e=[];for(let s of t.Records)try{let r=JSON.parse(s.body);await a.send(new o({QueueUrl:process.env.OUTPUT_QUEUE_URL,MessageBody:JSON.stringify({forwarded:r.id})}))}catch{e.push({itemIdentifier:s.messageId})}return{batchItemFailures:e}};export{d as handler};
