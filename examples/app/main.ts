@@ -6,6 +6,7 @@
  * (cdk-nag over the whole app); only running this file synthesizes.
  */
 import { App, Stack } from 'aws-cdk-lib';
+import { addConsumers } from './consumers';
 import { handlerPath } from './paths';
 import { TypeScriptFunction } from '../../src';
 
@@ -20,6 +21,8 @@ new TypeScriptFunction(stack, 'Hello', {
   entry: handlerPath('hello.ts'),
   description: 'Greets whoever calls it',
 });
+
+addConsumers(stack);
 
 if (require.main === module) {
   app.synth();
