@@ -1,0 +1,122 @@
+/**
+ * The Lambda emulator: functions, their execution environments, and the
+ * Invoke API on 127.0.0.1. Each execution environment has its own Runtime API
+ * server (as each Lambda sandbox has its own), on a port of its own.
+ *
+ * ```ts
+ * const emulator = await LambdaEmulator.start({
+ *   port: 9000,
+ *   functions: [{ name: 'hello', codeDir: 'cdk.out/asset.1234', handler: 'index.handler',
+ *                 command: nodejsCommand(), runtime: 'nodejs22.x' }],
+ *   onLog: (entry) => process.stderr.write(entry.text),
+ * });
+ * const result = await emulator.invoke('hello', JSON.stringify({ ping: 1 }));
+ * // or: curl -d '{}' http://127.0.0.1:9000/2015-03-31/functions/hello/invocations
+ * await emulator.close();
+ * ```
+ */
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { InvokeRequest, InvokeResult } from './environment';
+import { FunctionConfig } from './function-config';
+import { FunctionPool } from './function-pool';
+import { handleInvoke, InvokeTarget } from './invoke-api';
+import { LogListener } from './log-capture';
+
+export interface EmulatorOptions {
+  readonly functions: readonly FunctionConfig[];
+  /** Port of the Invoke API on 127.0.0.1. @default 0 (any free port) */
+  readonly port?: number;
+  /** Receives every chunk of function output and the START/END/REPORT lines. @default - dropped */
+  readonly onLog?: LogListener;
+}
+
+/** Extra, per-call invoke settings of `LambdaEmulator.invoke`. */
+export type InvokeOptions = Omit<InvokeRequest, 'payload'>;
+
+export class LambdaEmulator implements InvokeTarget {
+  /** Starts the Invoke API; function processes start on their first invocation. */
+  public static async start(options: EmulatorOptions): Promise<LambdaEmulator> {
+    const emulator = new LambdaEmulator(options);
+    await emulator.listen(options.port ?? 0);
+    return emulator;
+  }
+
+  private readonly pools = new Map<string, FunctionPool>();
+  private readonly server: Server;
+  private port = 0;
+  private readonly killOnExit = () => {
+    for (const pool of this.pools.values()) void pool.close();
+  };
+
+  private constructor(private readonly options: EmulatorOptions) {
+    for (const fn of options.functions) this.addFunction(fn);
+    this.server = createServer((req, res) => {
+      handleInvoke(this, req, res).catch((err) => {
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ Type: 'Service', message: String(err) }));
+      });
+    });
+    this.server.requestTimeout = 0;
+    process.once('exit', this.killOnExit);
+  }
+
+  /** `http://127.0.0.1:<port>`, the endpoint for SDK clients (`endpoint`) and curl. */
+  public get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Adds (or replaces, for new invocations) a function. */
+  public addFunction(fn: FunctionConfig): void {
+    const old = this.pools.get(fn.name);
+    this.pools.set(fn.name, new FunctionPool(fn, this.options.onLog));
+    if (old) void old.close();
+  }
+
+  public has(name: string): boolean {
+    return this.pools.has(name);
+  }
+
+  /** Number of live execution environments of a function. */
+  public instances(name: string): number {
+    return this.pools.get(name)?.size ?? 0;
+  }
+
+  /**
+   * Invokes a function synchronously (RequestResponse). Never rejects for a
+   * function fault: those come back with `functionError: 'Unhandled'`.
+   */
+  public invoke(name: string, payload: Buffer | string | InvokeRequest, options: InvokeOptions = {}): Promise<InvokeResult> {
+    const pool = this.pools.get(name);
+    if (!pool) return Promise.reject(new Error(`Function not found: ${name}`));
+    const request: InvokeRequest = typeof payload === 'string' || Buffer.isBuffer(payload) ? { ...options, payload } : payload;
+    return pool.invoke(request);
+  }
+
+  public reportBackgroundError(name: string, error: unknown): void {
+    this.options.onLog?.({ functionName: name, instanceId: '-', stream: 'platform', text: `Event invocation failed: ${String(error)}\n` });
+  }
+
+  /** Stops the Invoke API and every function process. */
+  public async close(): Promise<void> {
+    process.removeListener('exit', this.killOnExit);
+    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async listen(port: number): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+}
+
+/** Same as `LambdaEmulator.start(options)`. */
+export function startEmulator(options: EmulatorOptions): Promise<LambdaEmulator> {
+  return LambdaEmulator.start(options);
+}

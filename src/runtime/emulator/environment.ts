@@ -1,0 +1,284 @@
+/**
+ * One execution environment: a runtime process of a function plus the
+ * Runtime API it polls. It runs one invocation at a time, stays warm between
+ * them, and turns every fault into the result Lambda would give:
+ * init error, timeout (the process is killed), the process exiting, a
+ * response over the size limit. A dead environment is never reused.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { entrypointError, exitError, initTimeoutError, PlatformError, timeoutError } from './errors';
+import { FunctionConfig } from './function-config';
+import { Invocation, InvocationOutcome, newTraceId } from './invocation';
+import { ACCOUNT_ID, DEFAULT_INIT_TIMEOUT_SECONDS, DEFAULT_MEMORY_MB, DEFAULT_REGION, DEFAULT_TIMEOUT_SECONDS } from './limits';
+import { LogListener, LogTail } from './log-capture';
+import { peakRssMB } from './memory';
+import { lambdaEnvironment } from './process-env';
+import { RuntimeApi } from './runtime-api';
+
+/** One call of a function. */
+export interface InvokeRequest {
+  /** The event, as JSON text or bytes. */
+  readonly payload: Buffer | string;
+  /** @default - a random UUID */
+  readonly requestId?: string;
+  /** JSON text passed as `Lambda-Runtime-Client-Context` (`context.clientContext`). */
+  readonly clientContext?: string;
+  /** JSON text passed as `Lambda-Runtime-Cognito-Identity` (`context.identity`). */
+  readonly cognitoIdentity?: string;
+  /** X-Ray header for `_X_AMZN_TRACE_ID`. @default - a new one */
+  readonly traceId?: string;
+  readonly tenantId?: string;
+}
+
+/** What one invocation returned, as the Invoke API would report it. */
+export interface InvokeResult {
+  readonly requestId: string;
+  /** The function's response, or the error document when `functionError` is set. */
+  readonly payload: Buffer;
+  /** `Unhandled` when the invocation failed (Lambda's `X-Amz-Function-Error`). */
+  readonly functionError?: 'Unhandled';
+  /** The error type when it failed (`Runtime.ExitError`, `Sandbox.Timedout`, the function's errorType...). */
+  readonly errorType?: string;
+  readonly contentType?: string;
+  /** From handing the event to the runtime to its answer, in ms. */
+  readonly durationMs: number;
+  readonly billedDurationMs: number;
+  /** Time from process start to the first `next`, on a cold start. */
+  readonly initDurationMs?: number;
+  readonly memorySizeMB: number;
+  /** Peak RSS of the runtime process, where /proc is available. */
+  readonly maxMemoryUsedMB?: number;
+  /** The last 4 KB of log of this invocation (START...REPORT included). */
+  readonly logTail: string;
+  /** Which environment ran it; a new id means a cold start. */
+  readonly instanceId: string;
+}
+
+interface Pending {
+  readonly invocation: Invocation;
+  readonly resolve: (result: InvokeResult) => void;
+  readonly cold: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+export class ExecutionEnvironment {
+  /** Starts the runtime process of `fn`; invocations can be given to it at once. */
+  public static async start(fn: FunctionConfig, onLog?: LogListener): Promise<ExecutionEnvironment> {
+    const env = new ExecutionEnvironment(fn, onLog);
+    await env.boot();
+    return env;
+  }
+
+  public readonly instanceId = randomUUID().replace(/-/g, '');
+  private readonly api: RuntimeApi;
+  private child: ChildProcess | undefined;
+  private readonly tail = new LogTail();
+  private pending: Pending | undefined;
+  private startedAt = 0;
+  private readyTimer: NodeJS.Timeout | undefined;
+  private initDurationMs: number | undefined;
+  private coldUsed = false;
+  /** Why the environment cannot run invocations any more. */
+  private failure: PlatformError | { body: Buffer; errorType: string } | undefined;
+  private dead = false;
+  private readonly deathListeners: Array<() => void> = [];
+  private readonly timeoutMs: number;
+  private readonly arn: string;
+
+  private readonly fn: FunctionConfig;
+
+  private constructor(config: FunctionConfig, private readonly onLog?: LogListener) {
+    const fn = { ...config, codeDir: resolve(config.codeDir) };
+    this.fn = fn;
+    this.timeoutMs = (fn.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+    this.arn = `arn:aws:lambda:${fn.region ?? DEFAULT_REGION}:${ACCOUNT_ID}:function:${fn.name}`;
+    this.api = new RuntimeApi({
+      onReady: () => this.ready(),
+      onDelivered: (invocation) => this.delivered(invocation),
+      onInitError: (body, errorType) => this.fail({ body, errorType }),
+      onOutcome: (invocation, outcome) => this.settle(invocation, outcome),
+    });
+  }
+
+  /** False once the process died, timed out or failed init. */
+  public get alive(): boolean {
+    return !this.dead;
+  }
+
+  /** True while an invocation runs. */
+  public get busy(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /** Process id of the runtime (of the prefix, e.g. qemu, when there is one). */
+  public get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Calls `listener` once when the environment dies. */
+  public onDeath(listener: () => void): void {
+    if (this.dead) listener();
+    else this.deathListeners.push(listener);
+  }
+
+  /** Runs one invocation; never rejects: faults become error results. */
+  public invoke(request: InvokeRequest): Promise<InvokeResult> {
+    if (this.pending) throw new Error(`environment ${this.instanceId} is busy`);
+    const payload = typeof request.payload === 'string' ? Buffer.from(request.payload) : request.payload;
+    const invocation: Invocation = {
+      requestId: request.requestId ?? randomUUID(),
+      payload,
+      invokedFunctionArn: this.arn,
+      traceId: request.traceId ?? newTraceId(),
+      clientContext: request.clientContext,
+      cognitoIdentity: request.cognitoIdentity,
+      tenantId: request.tenantId,
+      timeoutMs: this.timeoutMs,
+      deadlineMs: 0,
+      startedAt: 0,
+    };
+    return new Promise((resolve) => {
+      const cold = !this.coldUsed;
+      this.coldUsed = true;
+      this.pending = { invocation, resolve, cold };
+      this.platformLog(`START RequestId: ${invocation.requestId} Version: $LATEST\n`);
+      if (this.failure) return this.finish(this.failureOutcome());
+      this.api.deliver(invocation);
+    });
+  }
+
+  /** Stops the process and the Runtime API; an invocation in progress ends as a runtime exit. */
+  public async close(): Promise<void> {
+    this.kill();
+    await this.api.close();
+  }
+
+  private async boot(): Promise<void> {
+    const address = await this.api.listen();
+    const [file, ...args] = [...(this.fn.commandPrefix ?? []), ...this.fn.command];
+    this.startedAt = performance.now();
+    const child = spawn(file, args, {
+      cwd: this.fn.codeDir,
+      env: lambdaEnvironment(this.fn, address),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // its own process group, so a timeout kills what the bootstrap started too
+      detached: true,
+    });
+    this.child = child;
+    child.stdout!.on('data', (chunk: Buffer) => this.output('stdout', chunk));
+    child.stderr!.on('data', (chunk: Buffer) => this.output('stderr', chunk));
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      this.fail(entrypointError(this.pending?.invocation.requestId ?? '', file, err));
+    });
+    child.on('exit', (code, signal) => {
+      this.fail(exitError(this.pending?.invocation.requestId ?? '', code, signal));
+    });
+    const initTimeout = this.fn.initTimeoutSeconds ?? DEFAULT_INIT_TIMEOUT_SECONDS;
+    const timer = setTimeout(() => {
+      if (this.initDurationMs === undefined) this.fail(initTimeoutError(this.pending?.invocation.requestId ?? '', initTimeout));
+    }, initTimeout * 1000);
+    timer.unref();
+    this.deathListeners.push(() => clearTimeout(timer));
+    this.readyTimer = timer;
+  }
+
+  private ready(): void {
+    this.initDurationMs = performance.now() - this.startedAt;
+    if (this.readyTimer) clearTimeout(this.readyTimer);
+  }
+
+  /** Called by the Runtime API when the event went out: the deadline starts. */
+  private delivered(invocation: Invocation): void {
+    const pending = this.pending;
+    if (!pending || pending.invocation !== invocation) return;
+    pending.timer = setTimeout(() => {
+      this.fail(timeoutError(invocation.requestId, this.timeoutMs / 1000));
+    }, this.timeoutMs);
+  }
+
+  private settle(invocation: Invocation, outcome: InvocationOutcome): void {
+    if (this.pending?.invocation !== invocation) return;
+    this.finish(outcome);
+  }
+
+  /** Marks the environment dead; the invocation in progress (if any) gets `reason`. */
+  private fail(reason: PlatformError | { body: Buffer; errorType: string }): void {
+    if (!this.failure) this.failure = reason;
+    if (!this.dead) {
+      this.dead = true;
+      this.kill();
+      // after the answer in flight (e.g. init/error's 202) is written
+      setImmediate(() => void this.api.close());
+      for (const listener of this.deathListeners.splice(0)) listener();
+    }
+    if (this.pending) this.finish(this.failureOutcome());
+  }
+
+  private failureOutcome(): InvocationOutcome {
+    const failure = this.failure!;
+    if ('body' in failure) return { kind: 'error', body: failure.body, errorType: failure.errorType, platform: false };
+    return { kind: 'error', body: Buffer.from(JSON.stringify(failure)), errorType: failure.errorType, platform: true };
+  }
+
+  private finish(outcome: InvocationOutcome): void {
+    const pending = this.pending!;
+    this.pending = undefined;
+    if (pending.timer) clearTimeout(pending.timer);
+    this.api.abandon();
+    const { invocation } = pending;
+    const durationMs = invocation.startedAt ? performance.now() - invocation.startedAt : 0;
+    const memorySizeMB = this.fn.memorySize ?? DEFAULT_MEMORY_MB;
+    const maxMemoryUsedMB = peakRssMB(this.child?.pid);
+    const initDurationMs = pending.cold ? this.initDurationMs : undefined;
+    const billedDurationMs = Math.max(1, Math.ceil(durationMs));
+    this.platformLog(`END RequestId: ${invocation.requestId}\n`);
+    this.platformLog(
+      `REPORT RequestId: ${invocation.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billedDurationMs} ms\t`
+      + `Memory Size: ${memorySizeMB} MB\tMax Memory Used: ${maxMemoryUsedMB ?? '-'} MB\t`
+      + (initDurationMs !== undefined ? `Init Duration: ${initDurationMs.toFixed(2)} ms\t` : '') + '\n',
+    );
+    pending.resolve({
+      requestId: invocation.requestId,
+      payload: outcome.body,
+      functionError: outcome.kind === 'error' ? 'Unhandled' : undefined,
+      errorType: outcome.kind === 'error' ? outcome.errorType : undefined,
+      contentType: outcome.kind === 'response' ? outcome.contentType : 'application/json',
+      durationMs,
+      billedDurationMs,
+      initDurationMs,
+      memorySizeMB,
+      maxMemoryUsedMB,
+      logTail: this.tail.take(),
+      instanceId: this.instanceId,
+    });
+  }
+
+  private output(stream: 'stdout' | 'stderr', chunk: Buffer): void {
+    const text = chunk.toString();
+    if (this.pending) this.tail.push(text);
+    this.onLog?.({
+      functionName: this.fn.name, instanceId: this.instanceId, requestId: this.pending?.invocation.requestId, stream, text,
+    });
+  }
+
+  private platformLog(text: string): void {
+    this.tail.push(text);
+    this.onLog?.({
+      functionName: this.fn.name, instanceId: this.instanceId, requestId: this.pending?.invocation.requestId, stream: 'platform', text,
+    });
+  }
+
+  private kill(): void {
+    const child = this.child;
+    if (!child || child.pid === undefined) return;
+    try {
+      // the whole group: what the bootstrap started dies with it
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  }
+}

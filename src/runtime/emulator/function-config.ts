@@ -1,0 +1,52 @@
+/** How the emulator runs one function: its code, its process and its settings. */
+
+/** A function the emulator can invoke. */
+export interface FunctionConfig {
+  /** The function name (`AWS_LAMBDA_FUNCTION_NAME`, and `{name}` in the Invoke API path). */
+  readonly name: string;
+  /** The unpacked code of the function (`LAMBDA_TASK_ROOT`, the process's working directory). */
+  readonly codeDir: string;
+  /** `_HANDLER`, e.g. `index.handler`. */
+  readonly handler: string;
+  /**
+   * The runtime process: executable and arguments, run in `codeDir`.
+   * Use `nodejsCommand()` for a Node.js function run by our client, or
+   * `providedCommand(codeDir)` for a custom runtime's `bootstrap`.
+   */
+  readonly command: readonly string[];
+  /**
+   * Put before `command`, e.g. `['qemu-aarch64-static', '-L', '/usr/aarch64-linux-gnu']`
+   * to run an arm64 bootstrap on an x86_64 machine.
+   * @default - none
+   */
+  readonly commandPrefix?: readonly string[];
+  /** The function's own environment variables. Lambda's reserved variables win over them. */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default 3 */
+  readonly timeoutSeconds?: number;
+  /** @default 128 */
+  readonly memorySize?: number;
+  /**
+   * The Lambda runtime identifier, e.g. `nodejs22.x` or `provided.al2023`;
+   * sets `AWS_EXECUTION_ENV` for managed runtimes.
+   * @default 'provided.al2023'
+   */
+  readonly runtime?: string;
+  /** `x86_64` or `arm64`; informational (the REPORT line, the result). @default 'x86_64' */
+  readonly architecture?: 'x86_64' | 'arm64';
+  /** @default 'us-east-1' */
+  readonly region?: string;
+  /** Instances that may run at once; further invocations wait. @default 10 */
+  readonly maxConcurrency?: number;
+  /** Time the runtime has to reach its first `next`. @default 10 */
+  readonly initTimeoutSeconds?: number;
+  /**
+   * Credentials given to the function. Never taken from the host.
+   * @default - fake credentials
+   */
+  readonly credentials?: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+  };
+}

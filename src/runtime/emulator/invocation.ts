@@ -1,0 +1,43 @@
+/** One invocation as it travels from the Invoke API to a runtime and back. */
+
+/** What the runtime (or the platform, on a fault) answered for an invocation. */
+export type InvocationOutcome =
+  | { readonly kind: 'response'; readonly body: Buffer; readonly contentType?: string }
+  | {
+    readonly kind: 'error';
+    readonly body: Buffer;
+    /** `Lambda-Runtime-Function-Error-Type` or the platform's error type */
+    readonly errorType: string;
+    /** true when the platform made the error (timeout, exit, size...), not the function */
+    readonly platform: boolean;
+  };
+
+/** The event and the per-invoke data the Runtime API hands to `next`. */
+export interface Invocation {
+  readonly requestId: string;
+  readonly payload: Buffer;
+  readonly invokedFunctionArn: string;
+  readonly traceId: string;
+  /** JSON text for `Lambda-Runtime-Client-Context` */
+  readonly clientContext?: string;
+  /** JSON text for `Lambda-Runtime-Cognito-Identity` */
+  readonly cognitoIdentity?: string;
+  readonly tenantId?: string;
+  /** The function's timeout; the deadline is this long after the event is handed out */
+  readonly timeoutMs: number;
+  /** Unix ms; set when the event is handed to the runtime */
+  deadlineMs: number;
+  /** performance.now() when the event was handed to the runtime */
+  startedAt: number;
+}
+
+/** Builds a `_X_AMZN_TRACE_ID`-style X-Ray header for an invocation that came without one. */
+export function newTraceId(): string {
+  const hex = (n: number) => {
+    let s = '';
+    for (let i = 0; i < n; i++) s += ((Math.random() * 16) | 0).toString(16);
+    return s;
+  };
+  const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
+  return `Root=1-${epoch}-${hex(24)};Parent=${hex(16)};Sampled=0;Lineage=1:${hex(8)}:0`;
+}

@@ -1,0 +1,100 @@
+/**
+ * Finds the function named by `_HANDLER` (`path/to/module.export.nested`)
+ * under `LAMBDA_TASK_ROOT`, with the managed Node.js runtime's rules:
+ * `..` is refused; the module is tried as an extensionless file, `.js`
+ * (CommonJS, or ES module under a `"type": "module"` package.json), `.mjs`,
+ * `.cjs`, then resolved as a package from the task root; failures become
+ * `Runtime.ImportModuleError`, `Runtime.UserCodeSyntaxError`,
+ * `Runtime.HandlerNotFound` or `Runtime.MalformedHandlerName`.
+ *
+ * Modules are loaded with `import()` only (a CommonJS module's
+ * `module.exports` is its default export), and `node:` builtins that Bun has too.
+ */
+import { handlerNotFound, importModuleError, malformedHandlerName, userCodeSyntaxError } from './errors';
+
+/** A Lambda handler: `(event, context, callback?) => result | Promise<result>`. */
+export type Handler = (event: unknown, context: unknown, callback: (err?: unknown, result?: unknown) => void) => unknown;
+
+type Format = 'commonjs' | 'module';
+
+export async function loadHandler(taskRoot: string, handlerString: string): Promise<Handler> {
+  if (handlerString.includes('..')) {
+    throw malformedHandlerName(`'${handlerString}' is not a valid handler name. Use absolute paths when specifying root directories in handler names.`);
+  }
+  const base = handlerString.slice(handlerString.lastIndexOf('/') + 1);
+  const moduleRoot = handlerString.slice(0, handlerString.length - base.length);
+  const match = /^([^.]*)\.(.*)$/.exec(base);
+  if (!match) throw malformedHandlerName('Bad handler');
+  const [, moduleName, exportPath] = match;
+
+  const userModule = await loadUserModule(taskRoot, moduleRoot, moduleName);
+  const handler = exportPath.split('.').reduce<any>((object, key) => object?.[key], userModule);
+  if (!handler) throw handlerNotFound(`${handlerString} is undefined or not exported`);
+  if (typeof handler !== 'function') throw handlerNotFound(`${handlerString} is not a function`);
+  return handler as Handler;
+}
+
+async function loadUserModule(taskRoot: string, moduleRoot: string, moduleName: string): Promise<unknown> {
+  const { existsSync } = await import('node:fs');
+  const { resolve } = await import('node:path');
+  const file = resolve(taskRoot, moduleRoot, moduleName);
+  try {
+    const jsFormat = await packageFormat(file);
+    const candidates: Array<[string, Format]> = [
+      [file, 'commonjs'],
+      [`${file}.js`, jsFormat],
+      [`${file}.mjs`, 'module'],
+      [`${file}.cjs`, 'commonjs'],
+    ];
+    for (const [path, format] of candidates) {
+      if (existsSync(path) && !(await isDirectory(path))) return await importAs(path, format);
+    }
+    // like require(): a package or a directory under the task root
+    const { createRequire } = await import('node:module');
+    const require = createRequire(resolve(taskRoot, 'index.js'));
+    return await importAs(require.resolve(moduleName, { paths: [taskRoot, resolve(taskRoot, moduleRoot)] }), 'commonjs');
+  } catch (err) {
+    if (err instanceof SyntaxError) throw userCodeSyntaxError(err);
+    const code = (err as { code?: string } | null)?.code;
+    if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') throw importModuleError(err);
+    throw err;
+  }
+}
+
+/** Imports a file; a CommonJS module gives its `module.exports`, as require() would. */
+async function importAs(path: string, format: Format): Promise<unknown> {
+  const { pathToFileURL } = await import('node:url');
+  const namespace = await import(pathToFileURL(path).href);
+  if (format === 'commonjs' && namespace && 'default' in namespace) return namespace.default;
+  return namespace;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  const { statSync } = await import('node:fs');
+  return statSync(path).isDirectory();
+}
+
+/**
+ * The format of a `.js` file: `module` when the nearest package.json says
+ * `"type": "module"`; the search stops at node_modules and at the root.
+ */
+async function packageFormat(file: string): Promise<Format> {
+  const { existsSync, readFileSync } = await import('node:fs');
+  const { dirname, join } = await import('node:path');
+  let dir = dirname(file);
+  for (;;) {
+    if (dir.endsWith('/node_modules')) return 'commonjs';
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        return JSON.parse(readFileSync(manifest, 'utf8')).type === 'module' ? 'module' : 'commonjs';
+      } catch {
+        console.warn(`${manifest} cannot be read, it will be ignored for ES module detection purposes.`);
+        return 'commonjs';
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return 'commonjs';
+    dir = parent;
+  }
+}

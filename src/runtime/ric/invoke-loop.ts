@@ -1,0 +1,139 @@
+/**
+ * The runtime's loop: get the next event, run the handler, post its result
+ * or error, forever. Handler styles follow the managed Node.js runtime:
+ *
+ * - a returned promise (async handler) settles the invocation at once;
+ * - `callback(err, result)` settles it when the event loop is empty
+ *   (`context.callbackWaitsForEmptyEventLoop`, default true) or at once when
+ *   that flag is false; an error is posted at once;
+ * - `context.done/succeed/fail` settle it at once;
+ * - when nothing settles it and nothing is left to run: `null` for a plain
+ *   function, `Runtime.NodeJsExit` for an async one.
+ *
+ * An uncaught exception or unhandled rejection is posted as the invocation's
+ * error (or as the init error before the first event) and ends the process,
+ * as in the managed runtime (exit codes 129 and 128).
+ */
+import { buildContext } from './context';
+import { nodeJsExit, toErrorDocument, unhandledPromiseRejection } from './errors';
+import { Handler } from './handler-loader';
+import { setLogRequestId } from './log-format';
+import { NextInvocation, RuntimeApiClient } from './runtime-api-client';
+
+const TRACE_ENV = '_X_AMZN_TRACE_ID';
+
+export class InvokeLoop {
+  private handler: Handler | undefined;
+  private currentRequestId: string | undefined;
+  /** what to do when the event loop runs empty during an invocation */
+  private onEmptyEventLoop: (() => void) | undefined;
+  private readonly canWaitForEmptyLoop = typeof process !== 'undefined' && typeof process.on === 'function';
+
+  constructor(private readonly client: RuntimeApiClient) {}
+
+  /** Routes process-level failures to the Runtime API. Call before loading user code. */
+  public installProcessHooks(): void {
+    if (!this.canWaitForEmptyLoop) return;
+    process.on('uncaughtException', (error) => this.fatal('Uncaught Exception', error, 129));
+    process.on('unhandledRejection', (reason) => this.fatal('Unhandled Promise Rejection', unhandledPromiseRejection(reason), 128));
+    process.on('beforeExit', () => {
+      const action = this.onEmptyEventLoop;
+      this.onEmptyEventLoop = undefined;
+      action?.();
+    });
+  }
+
+  /** Reports an init failure (before the first `next`) and ends the process. */
+  public async failInit(error: unknown): Promise<never> {
+    const document = toErrorDocument(error);
+    console.error('Init Error', JSON.stringify(document));
+    await this.client.initError(document);
+    process.exit(129);
+  }
+
+  /** Serves invocations with `handler` until the process ends. */
+  public async run(handler: Handler): Promise<never> {
+    this.handler = handler;
+    for (;;) {
+      const invocation = await this.client.next();
+      await this.handleOne(invocation);
+    }
+  }
+
+  private handleOne(invocation: NextInvocation): Promise<void> {
+    const handler = this.handler!;
+    const requestId = invocation.requestId;
+    this.currentRequestId = requestId;
+    setLogRequestId(requestId);
+    const trace = invocation.header('lambda-runtime-trace-id');
+    if (trace) process.env[TRACE_ENV] = trace;
+    else delete process.env[TRACE_ENV];
+
+    return new Promise<void>((resolve) => {
+      let settled = false;
+      let waitsForEmptyLoop = true;
+
+      const post = (error: unknown, result: unknown): void => {
+        this.onEmptyEventLoop = undefined;
+        this.currentRequestId = undefined;
+        this.postOutcome(requestId, error, result).then(resolve, (err) => {
+          console.error('Runtime API unreachable', err);
+          process.exit(1);
+        });
+      };
+      const done = (error: unknown, result?: unknown): void => {
+        if (settled) return;
+        settled = true;
+        post(error, result);
+      };
+      const callback = (error?: unknown, result?: unknown): void => {
+        if (settled) return;
+        if ((error !== undefined && error !== null) || !waitsForEmptyLoop || !this.canWaitForEmptyLoop) {
+          return done(error, result);
+        }
+        settled = true;
+        this.onEmptyEventLoop = () => setImmediate(() => post(null, result));
+      };
+
+      const isAsync = handler.constructor?.name === 'AsyncFunction';
+      this.onEmptyEventLoop = () => done(isAsync ? nodeJsExit() : null, null);
+
+      try {
+        const context = buildContext(invocation, {
+          done,
+          getWaitsForEmptyEventLoop: () => waitsForEmptyLoop,
+          setWaitsForEmptyEventLoop: (value) => { waitsForEmptyLoop = value; },
+        });
+        const result = handler(JSON.parse(invocation.body), context, callback) as PromiseLike<unknown> | undefined;
+        if (result && typeof result.then === 'function') {
+          result.then((value) => done(null, value), (error) => done(error ?? 'handled'));
+        }
+      } catch (error) {
+        callback(error);
+      }
+    });
+  }
+
+  private async postOutcome(requestId: string, error: unknown, result: unknown): Promise<void> {
+    if (error !== undefined && error !== null) {
+      const document = toErrorDocument(error);
+      console.error('Invoke Error', JSON.stringify(document));
+      return this.client.invocationError(requestId, document);
+    }
+    let json: string;
+    try {
+      json = JSON.stringify(result === undefined ? null : result);
+    } catch {
+      return this.client.invocationError(requestId, toErrorDocument(new Error('Unable to stringify response body')));
+    }
+    return this.client.respond(requestId, json);
+  }
+
+  private fatal(what: string, error: unknown, exitCode: number): void {
+    const document = toErrorDocument(error);
+    console.error(what, JSON.stringify(document));
+    const requestId = this.currentRequestId;
+    const posted = requestId ? this.client.invocationError(requestId, document) : this.client.initError(document);
+    posted.finally(() => process.exit(exitCode));
+  }
+}
