@@ -135,7 +135,9 @@ export interface KafkaConsumerProps extends TypeScriptFunctionProps {
   /**
    * Let the function return the records that failed (`batchItemFailures` with
    * `{ partition: '<topic>-<partition>', offset }` identifiers), so that only
-   * those are retried. Provisioned mode only.
+   * those are retried. Provisioned mode only: in on-demand mode Lambda
+   * ignores such a response and counts the batch as processed, so a handler
+   * there must throw to have a batch retried.
    * @default - true in provisioned mode, false (unsupported) in on-demand mode
    * @see https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html
    */
@@ -210,43 +212,8 @@ export class KafkaConsumer extends Construct {
     if (!source) throw propError(this, 'source', 'is required: KafkaSource.msk(...) or KafkaSource.selfManaged(...).');
     validateTopic(this, topic);
     this.consumerGroupId = consumerGroupId ?? defaultConsumerGroupId(this);
-    if (!Token.isUnresolved(this.consumerGroupId) && !CONSUMER_GROUP_ID.test(this.consumerGroupId)) {
-      throw propError(this, 'consumerGroupId', `'${this.consumerGroupId}' must be 1 to 200 characters of [a-zA-Z0-9-/*:_+=.@].`);
-    }
     const position = startingPosition ?? lambda.StartingPosition.TRIM_HORIZON;
-    if (position === lambda.StartingPosition.AT_TIMESTAMP && startingPositionTimestamp === undefined) {
-      throw propError(this, 'startingPositionTimestamp', 'is required with startingPosition AT_TIMESTAMP.');
-    }
-    if (position !== lambda.StartingPosition.AT_TIMESTAMP && startingPositionTimestamp !== undefined) {
-      throw propError(this, 'startingPositionTimestamp', `only applies with startingPosition AT_TIMESTAMP, not ${position}.`);
-    }
-    checkIntegerRange(this, 'batchSize', batchSize, 1, 10000);
-    checkDurationRange(this, 'maxBatchingWindow', maxBatchingWindow, Duration.seconds(0), MAX_BATCHING_WINDOW);
-    if (provisionedPollers) {
-      checkIntegerRange(this, 'provisionedPollers.minimumPollers', provisionedPollers.minimumPollers, 1, 200);
-      checkIntegerRange(this, 'provisionedPollers.maximumPollers', provisionedPollers.maximumPollers, 1, 2000);
-      const { minimumPollers: min, maximumPollers: max } = provisionedPollers;
-      if (min !== undefined && max !== undefined && !Token.isUnresolved(min) && !Token.isUnresolved(max) && min > max) {
-        throw propError(this, 'provisionedPollers.minimumPollers', `(${min}) must not exceed provisionedPollers.maximumPollers (${max}).`);
-      }
-    } else {
-      const provisionedOnly: Record<string, unknown> = { maxRetryAttempts, bisectBatchOnError, maxRecordAge, schemaRegistry };
-      if (reportBatchItemFailures) provisionedOnly.reportBatchItemFailures = true;
-      if (failureDestination instanceof KafkaDlq) provisionedOnly.failureDestination = 'KafkaDlq';
-      for (const [prop, value] of Object.entries(provisionedOnly)) {
-        if (value !== undefined) {
-          throw propError(this, prop, `${prop === 'failureDestination' ? '(a Kafka topic) ' : ''}needs provisioned mode: set provisionedPollers, or leave it out.`);
-        }
-      }
-    }
-    if (maxRetryAttempts !== undefined && maxRetryAttempts !== -1) checkIntegerRange(this, 'maxRetryAttempts', maxRetryAttempts, 0, 10000, ' (or -1 for no limit)');
-    checkDurationRange(this, 'maxRecordAge', maxRecordAge, Duration.seconds(60), Duration.days(7));
-    if (failureDestination && deadLetterQueueEncryptionKey) {
-      throw propError(this, 'deadLetterQueueEncryptionKey', 'only applies to the dead-letter queue the consumer creates; leave it out with failureDestination.');
-    }
-    if (failureDestination && (createDlqAlarm !== undefined || alarmAction)) {
-      throw propError(this, createDlqAlarm !== undefined ? 'createDlqAlarm' : 'alarmAction', 'only applies to the dead-letter queue the consumer creates; alarm on your failureDestination yourself.');
-    }
+    validateMapping(this, { ...props, consumerGroupId: this.consumerGroupId, startingPosition: position });
 
     const binding = bindSource(this, source, { topic, consumerGroupId: this.consumerGroupId });
 
@@ -312,6 +279,54 @@ export class KafkaConsumer extends Construct {
         }],
       });
     }
+  }
+}
+
+/** The mapping's limits and the provisioned-mode-only props, checked with messages that name the prop. */
+/** The consumer's props with the defaults that validation needs. */
+type ResolvedProps = KafkaConsumerProps & { readonly consumerGroupId: string; readonly startingPosition: lambda.StartingPosition };
+
+function validateMapping(scope: Construct, props: ResolvedProps): void {
+  const {
+    consumerGroupId, startingPosition, startingPositionTimestamp, batchSize, maxBatchingWindow, provisionedPollers, schemaRegistry,
+    failureDestination, deadLetterQueueEncryptionKey, maxRetryAttempts, bisectBatchOnError, maxRecordAge, reportBatchItemFailures,
+    createDlqAlarm, alarmAction,
+  } = props;
+  if (!Token.isUnresolved(consumerGroupId) && !CONSUMER_GROUP_ID.test(consumerGroupId)) {
+    throw propError(scope, 'consumerGroupId', `'${consumerGroupId}' must be 1 to 200 characters of [a-zA-Z0-9-/*:_+=.@].`);
+  }
+  if (startingPosition === lambda.StartingPosition.AT_TIMESTAMP && startingPositionTimestamp === undefined) {
+    throw propError(scope, 'startingPositionTimestamp', 'is required with startingPosition AT_TIMESTAMP.');
+  }
+  if (startingPosition !== lambda.StartingPosition.AT_TIMESTAMP && startingPositionTimestamp !== undefined) {
+    throw propError(scope, 'startingPositionTimestamp', `only applies with startingPosition AT_TIMESTAMP, not ${startingPosition}.`);
+  }
+  checkIntegerRange(scope, 'batchSize', batchSize, 1, 10000);
+  checkDurationRange(scope, 'maxBatchingWindow', maxBatchingWindow, Duration.seconds(0), MAX_BATCHING_WINDOW);
+  if (provisionedPollers) {
+    checkIntegerRange(scope, 'provisionedPollers.minimumPollers', provisionedPollers.minimumPollers, 1, 200);
+    checkIntegerRange(scope, 'provisionedPollers.maximumPollers', provisionedPollers.maximumPollers, 1, 2000);
+    const { minimumPollers: min, maximumPollers: max } = provisionedPollers;
+    if (min !== undefined && max !== undefined && !Token.isUnresolved(min) && !Token.isUnresolved(max) && min > max) {
+      throw propError(scope, 'provisionedPollers.minimumPollers', `(${min}) must not exceed provisionedPollers.maximumPollers (${max}).`);
+    }
+  } else {
+    const provisionedOnly: Record<string, unknown> = { maxRetryAttempts, bisectBatchOnError, maxRecordAge, schemaRegistry };
+    if (reportBatchItemFailures) provisionedOnly.reportBatchItemFailures = true;
+    if (failureDestination instanceof KafkaDlq) provisionedOnly.failureDestination = 'KafkaDlq';
+    for (const [prop, value] of Object.entries(provisionedOnly)) {
+      if (value !== undefined) {
+        throw propError(scope, prop, `${prop === 'failureDestination' ? '(a Kafka topic) ' : ''}needs provisioned mode: set provisionedPollers, or leave it out.`);
+      }
+    }
+  }
+  if (maxRetryAttempts !== undefined && maxRetryAttempts !== -1) checkIntegerRange(scope, 'maxRetryAttempts', maxRetryAttempts, 0, 10000, ' (or -1 for no limit)');
+  checkDurationRange(scope, 'maxRecordAge', maxRecordAge, Duration.seconds(60), Duration.days(7));
+  if (failureDestination && deadLetterQueueEncryptionKey) {
+    throw propError(scope, 'deadLetterQueueEncryptionKey', 'only applies to the dead-letter queue the consumer creates; leave it out with failureDestination.');
+  }
+  if (failureDestination && (createDlqAlarm !== undefined || alarmAction)) {
+    throw propError(scope, createDlqAlarm !== undefined ? 'createDlqAlarm' : 'alarmAction', 'only applies to the dead-letter queue the consumer creates; alarm on your failureDestination yourself.');
   }
 }
 

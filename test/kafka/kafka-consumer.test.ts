@@ -392,6 +392,25 @@ describe('cdk-nag AwsSolutions', () => {
   });
 });
 
+describe('the suppressions the consumer adds, each with its reason', () => {
+  test('IAM5 on its source policy (network interfaces on "*") and SQS3 on its DLQ, nothing else', () => {
+    const t = Template.fromStack(stackWith(() => ({})).stack);
+    const suppressed = Object.entries(t.toJSON().Resources as Record<string, any>)
+      .filter(([, r]) => r.Metadata?.cdk_nag)
+      .flatMap(([id, r]) => r.Metadata.cdk_nag.rules_to_suppress.map((rule: any) => ({ id, rule })));
+    expect(suppressed).toEqual([
+      { id: logicalId(t, 'AWS::SQS::Queue', 'OrdersDeadLetterQueue'), rule: { id: 'AwsSolutions-SQS3', reason: expect.stringContaining('on-failure destination') } },
+      { id: logicalId(t, 'AWS::IAM::Policy', 'OrdersSourcePolicy'), rule: { id: 'AwsSolutions-IAM5', reason: expect.stringContaining('network interfaces'), applies_to: ['Resource::*'] } },
+    ]);
+  });
+
+  test('a self-managed source without VPC needs no "*" and so no IAM5 suppression', () => {
+    const t = Template.fromStack(stackWith((s) => ({ source: KafkaSource.selfManaged({ bootstrapServers: ['k:9096'], auth: KafkaAuth.saslScram512(scramSecret(s)) }) })).stack);
+    expect(sourceStatements(t).flatMap((st) => [st.Resource].flat())).not.toContain('*');
+    expect(JSON.stringify(t.toJSON())).not.toContain('AwsSolutions-IAM5');
+  });
+});
+
 describe('the example handler (examples/app/handlers/kafka-orders.ts) runs from its built asset', () => {
   const { consumer } = stackWith(() => ({}));
   const run = (event: unknown, env: NodeJS.ProcessEnv = {}) => runBundle(consumer.function.assetPath, 'index.js', 'handler', event, env) as any;
