@@ -1,0 +1,317 @@
+/**
+ * Reads a cloud assembly (`cdk.out`) the way the CDK CLI deploys it:
+ * manifest.json → stacks → their templates and asset manifests, nested
+ * stages (`assembly-*`) included. Finds every Lambda function with its
+ * unpacked zip asset, and every HTTP API with its routes, integrations and
+ * authorizers.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CliError } from './errors';
+import { referencedId, referencedIds, resolveValue } from './tokens';
+
+/** A Lambda function of the assembly. */
+export interface FunctionInfo {
+  /** The construct path, e.g. `MyStack/Api/Handler` (the `/Resource` of the L1 left out). */
+  readonly path: string;
+  readonly logicalId: string;
+  /** The stack's artifact id. */
+  readonly stack: string;
+  /** e.g. `nodejs22.x`, `provided.al2023`; '' when not set. */
+  readonly runtime: string;
+  readonly architecture: 'x86_64' | 'arm64';
+  readonly handler: string;
+  /** The unpacked code (the asset folder), when the code is a zip asset. */
+  readonly codeDir?: string;
+  /** Bytes of the asset folder. */
+  readonly assetSize?: number;
+  readonly memorySize: number;
+  readonly timeout: number;
+  /** `Environment.Variables` as in the template (values may be CloudFormation expressions). */
+  readonly environment: Readonly<Record<string, unknown>>;
+  /** The literal `FunctionName`, if the template sets one. */
+  readonly functionName?: string;
+  /** Why it cannot run locally; undefined when it can. */
+  readonly unsupported?: string;
+}
+
+/** A Lambda REQUEST or JWT authorizer of an HTTP API. */
+export interface AuthorizerInfo {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly type: 'REQUEST' | 'JWT' | string;
+  /** Path of the authorizer function (REQUEST). */
+  readonly functionPath?: string;
+  /** e.g. `['$request.header.Authorization']` */
+  readonly identitySource: readonly string[];
+  readonly ttlSeconds: number;
+  readonly simpleResponses: boolean;
+  readonly payloadFormatVersion: string;
+}
+
+export interface RouteInfo {
+  readonly logicalId: string;
+  /** `GET /pets/{id}`, `ANY /{proxy+}`, `$default` */
+  readonly routeKey: string;
+  /** Path of the integrated function; undefined for non-Lambda integrations. */
+  readonly functionPath?: string;
+  /** Why the integration cannot be served locally. */
+  readonly unsupported?: string;
+  readonly payloadFormatVersion: string;
+  /** `NONE`, `CUSTOM`, `JWT`, `AWS_IAM` */
+  readonly authorizationType: string;
+  readonly authorizer?: AuthorizerInfo;
+}
+
+/** An HTTP API (API Gateway v2, protocol HTTP). */
+export interface HttpApiInfo {
+  readonly path: string;
+  readonly logicalId: string;
+  readonly stack: string;
+  readonly name: string;
+  readonly routes: readonly RouteInfo[];
+  readonly stageName: string;
+}
+
+export interface Assembly {
+  readonly dir: string;
+  readonly functions: readonly FunctionInfo[];
+  readonly httpApis: readonly HttpApiInfo[];
+}
+
+interface Resource {
+  readonly Type: string;
+  readonly Properties?: Record<string, any>;
+  readonly Metadata?: Record<string, any>;
+}
+
+/** Reads the assembly in `dir`; a CliError says what is missing. */
+export function readAssembly(dir: string): Assembly {
+  const abs = resolve(dir);
+  const manifestFile = join(abs, 'manifest.json');
+  if (!existsSync(manifestFile)) {
+    throw new CliError(
+      `no cloud assembly in ${abs} (no manifest.json). Synthesize your app first (\`npx cdk synth\`), `
+      + 'point to it with --assembly DIR, or let ts-lambda synthesize it with --app "<command>".',
+    );
+  }
+  const functions: FunctionInfo[] = [];
+  const httpApis: HttpApiInfo[] = [];
+  readInto(abs, functions, httpApis);
+  return { dir: abs, functions, httpApis };
+}
+
+function readJson(file: string): any {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new CliError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+function readInto(dir: string, functions: FunctionInfo[], httpApis: HttpApiInfo[]): void {
+  const manifest = readJson(join(dir, 'manifest.json'));
+  const artifacts: Record<string, any> = manifest.artifacts ?? {};
+  for (const [id, artifact] of Object.entries(artifacts)) {
+    if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
+      const nested = join(dir, artifact.properties.directoryName);
+      if (existsSync(join(nested, 'manifest.json'))) readInto(nested, functions, httpApis);
+      continue;
+    }
+    if (artifact.type !== 'aws:cloudformation:stack') continue;
+    const templateFile = join(dir, artifact.properties?.templateFile ?? `${id}.template.json`);
+    if (!existsSync(templateFile)) continue;
+    const template = readJson(templateFile);
+    const assetPaths = assetSources(dir, artifacts, artifact);
+    const pathOf = logicalIdPaths(dir, artifact, artifact.displayName ?? id);
+    readStack(dir, id, template, assetPaths, pathOf, functions, httpApis);
+  }
+}
+
+/** asset hash → absolute source path, from the stack's asset manifests. */
+function assetSources(dir: string, artifacts: Record<string, any>, stack: any): Map<string, { path: string; packaging: string }> {
+  const map = new Map<string, { path: string; packaging: string }>();
+  for (const dep of stack.dependencies ?? []) {
+    const a = artifacts[dep];
+    if (a?.type !== 'cdk:asset-manifest' || !a.properties?.file) continue;
+    const file = join(dir, a.properties.file);
+    if (!existsSync(file)) continue;
+    const files = readJson(file).files ?? {};
+    for (const [hash, entry] of Object.entries<any>(files)) {
+      if (entry.source?.path) map.set(hash, { path: join(dir, entry.source.path), packaging: entry.source.packaging ?? 'file' });
+    }
+  }
+  return map;
+}
+
+/** logical id → construct path, from the stack's metadata (used when templates lack `aws:cdk:path`). */
+function logicalIdPaths(dir: string, stack: any, stackName: string): (logicalId: string, resource: Resource) => string {
+  const byId = new Map<string, string>();
+  let metadata: Record<string, any[]> = stack.metadata ?? {};
+  if (stack.additionalMetadataFile && existsSync(join(dir, stack.additionalMetadataFile))) {
+    metadata = { ...metadata, ...readJson(join(dir, stack.additionalMetadataFile)) };
+  }
+  for (const [path, entries] of Object.entries(metadata)) {
+    for (const entry of entries ?? []) {
+      if (entry?.type === 'aws:cdk:logicalId' && typeof entry.data === 'string') byId.set(entry.data, path.replace(/^\//, ''));
+    }
+  }
+  return (logicalId, resource) => {
+    const raw = resource.Metadata?.['aws:cdk:path'] ?? byId.get(logicalId) ?? `${stackName}/${logicalId}`;
+    return String(raw).replace(/\/Resource$/, '');
+  };
+}
+
+function readStack(
+  dir: string,
+  stack: string,
+  template: any,
+  assets: Map<string, { path: string; packaging: string }>,
+  pathOf: (logicalId: string, resource: Resource) => string,
+  functions: FunctionInfo[],
+  httpApis: HttpApiInfo[],
+): void {
+  const resources: Record<string, Resource> = template.Resources ?? {};
+  const fnPaths = new Map<string, string>();
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    if (resource.Type !== 'AWS::Lambda::Function') continue;
+    const fn = readFunction(dir, stack, logicalId, resource, assets, pathOf(logicalId, resource));
+    functions.push(fn);
+    fnPaths.set(logicalId, fn.path);
+  }
+
+  /** The function an ARN expression points at (through aliases and versions too). */
+  const functionOf = (value: unknown): string | undefined => {
+    for (const id of referencedIds(value)) {
+      if (fnPaths.has(id)) return fnPaths.get(id);
+      const r = resources[id];
+      if (r && (r.Type === 'AWS::Lambda::Alias' || r.Type === 'AWS::Lambda::Version')) {
+        const target = referencedId(r.Properties?.FunctionName);
+        if (target && fnPaths.has(target)) return fnPaths.get(target);
+      }
+    }
+    return undefined;
+  };
+
+  const authorizers = new Map<string, AuthorizerInfo>();
+  for (const [logicalId, r] of Object.entries(resources)) {
+    if (r.Type !== 'AWS::ApiGatewayV2::Authorizer') continue;
+    const p = r.Properties ?? {};
+    authorizers.set(logicalId, {
+      logicalId,
+      name: typeof p.Name === 'string' ? p.Name : logicalId,
+      type: p.AuthorizerType,
+      functionPath: p.AuthorizerType === 'REQUEST' ? functionOf(p.AuthorizerUri) : undefined,
+      identitySource: Array.isArray(p.IdentitySource) ? p.IdentitySource.filter((s: unknown) => typeof s === 'string')
+        : typeof p.IdentitySource === 'string' ? p.IdentitySource.split(',').map((s: string) => s.trim()) : [],
+      ttlSeconds: typeof p.AuthorizerResultTtlInSeconds === 'number' ? p.AuthorizerResultTtlInSeconds : 0,
+      simpleResponses: p.EnableSimpleResponses === true,
+      payloadFormatVersion: p.AuthorizerPayloadFormatVersion ?? '2.0',
+    });
+  }
+
+  for (const [apiId, api] of Object.entries(resources)) {
+    if (api.Type !== 'AWS::ApiGatewayV2::Api' || api.Properties?.ProtocolType !== 'HTTP') continue;
+    const routes: RouteInfo[] = [];
+    let stageName = '$default';
+    for (const [logicalId, r] of Object.entries(resources)) {
+      const p = r.Properties ?? {};
+      if (referencedId(p.ApiId) !== apiId) continue;
+      if (r.Type === 'AWS::ApiGatewayV2::Stage' && typeof p.StageName === 'string') stageName = p.StageName;
+      if (r.Type !== 'AWS::ApiGatewayV2::Route') continue;
+      const integrationId = referencedIds(p.Target)[0];
+      const integration = integrationId ? resources[integrationId]?.Properties : undefined;
+      const functionPath = integration ? functionOf(integration.IntegrationUri) : undefined;
+      let unsupported: string | undefined;
+      if (!integration) unsupported = 'the route has no integration';
+      else if (integration.IntegrationType !== 'AWS_PROXY' || !functionPath) {
+        unsupported = `its ${integration.IntegrationType} integration is not a Lambda function of this assembly`;
+      }
+      const authorizerId = referencedId(p.AuthorizerId);
+      routes.push({
+        logicalId,
+        routeKey: String(p.RouteKey),
+        functionPath,
+        unsupported,
+        payloadFormatVersion: integration?.PayloadFormatVersion ?? '2.0',
+        authorizationType: p.AuthorizationType ?? 'NONE',
+        authorizer: authorizerId ? authorizers.get(authorizerId) : undefined,
+      });
+    }
+    httpApis.push({
+      path: pathOf(apiId, api),
+      logicalId: apiId,
+      stack,
+      name: typeof api.Properties?.Name === 'string' ? api.Properties.Name : apiId,
+      routes,
+      stageName,
+    });
+  }
+}
+
+function readFunction(
+  dir: string,
+  stack: string,
+  logicalId: string,
+  resource: Resource,
+  assets: Map<string, { path: string; packaging: string }>,
+  path: string,
+): FunctionInfo {
+  const p = resource.Properties ?? {};
+  const runtime = typeof p.Runtime === 'string' ? p.Runtime : '';
+  const architecture = Array.isArray(p.Architectures) && p.Architectures[0] === 'arm64' ? 'arm64' : 'x86_64';
+  const handler = typeof p.Handler === 'string' ? p.Handler : '';
+  const base = {
+    path,
+    logicalId,
+    stack,
+    runtime,
+    architecture,
+    handler,
+    memorySize: typeof p.MemorySize === 'number' ? p.MemorySize : 128,
+    timeout: typeof p.Timeout === 'number' ? p.Timeout : 3,
+    environment: (p.Environment?.Variables ?? {}) as Record<string, unknown>,
+    functionName: typeof p.FunctionName === 'string' ? p.FunctionName : undefined,
+  } as const;
+
+  if (p.PackageType === 'Image' || p.Code?.ImageUri) return { ...base, unsupported: 'its code is a container image' };
+
+  let codeDir: string | undefined;
+  if (typeof p.Code?.ZipFile === 'string') {
+    // Code.fromInline: Lambda writes it to index.js
+    codeDir = mkdtempSync(join(tmpdir(), 'ts-lambda-inline-'));
+    writeFileSync(join(codeDir, 'index.js'), p.Code.ZipFile);
+  } else {
+    const metaPath = resource.Metadata?.['aws:asset:path'];
+    const key = resolveValue(p.Code?.S3Key);
+    const hash = 'value' in key ? key.value.replace(/\.[a-z]+$/, '') : undefined;
+    const asset = hash ? assets.get(hash) : undefined;
+    if (asset && asset.packaging === 'zip') codeDir = asset.path;
+    else if (typeof metaPath === 'string') codeDir = join(dir, metaPath);
+    if (!codeDir) return { ...base, unsupported: 'its code is not a zip asset of this assembly' };
+  }
+  if (!existsSync(codeDir) || !statSync(codeDir).isDirectory()) {
+    return { ...base, codeDir, unsupported: `its asset folder ${codeDir} is missing (re-synthesize the app)` };
+  }
+  const assetSize = folderSize(codeDir);
+  let unsupported: string | undefined;
+  if (/^nodejs\d+\.x$/.test(runtime)) {
+    unsupported = undefined;
+  } else if (runtime === 'provided.al2' || runtime === 'provided.al2023' || runtime === 'provided') {
+    if (!existsSync(join(codeDir, 'bootstrap'))) unsupported = `its ${runtime} asset has no bootstrap file`;
+  } else {
+    unsupported = `runtime ${runtime || '(none)'} is not supported locally (supported: nodejs*.x, provided.al2 and provided.al2023 with a bootstrap)`;
+  }
+  return { ...base, codeDir, assetSize, unsupported };
+}
+
+function folderSize(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) total += folderSize(full);
+    else if (entry.isFile()) total += statSync(full).size;
+  }
+  return total;
+}

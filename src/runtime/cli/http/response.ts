@@ -1,0 +1,73 @@
+/**
+ * Turning a function's result into the HTTP response API Gateway sends for
+ * payload format 2.0 (and function URLs): a structured response
+ * (`statusCode`, `headers`, `cookies`, `body`, `isBase64Encoded`), or the
+ * inferred format when the result has no `statusCode` (200, JSON, the
+ * result as the body).
+ * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html#http-api-develop-integrations-lambda.response
+ */
+
+export interface HttpResponse {
+  readonly statusCode: number;
+  /** header name → value; `set-cookie` may have several */
+  readonly headers: Record<string, string | string[]>;
+  readonly body: Buffer;
+}
+
+/** The answers API Gateway gives itself. */
+export function gatewayError(statusCode: 401 | 403 | 404 | 500 | 501 | 503, message?: string): HttpResponse {
+  const text = message ?? {
+    401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable',
+  }[statusCode];
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ message: text })) };
+}
+
+/** Why a structured response is invalid, or undefined. */
+function invalid(r: Record<string, unknown>): string | undefined {
+  const status = r.statusCode;
+  const code = typeof status === 'string' && /^\d+$/.test(status) ? Number(status) : status;
+  if (typeof code !== 'number' || !Number.isInteger(code) || code < 100 || code > 599) return `statusCode ${JSON.stringify(status)} is not an HTTP status`;
+  if (r.headers !== undefined && r.headers !== null && (typeof r.headers !== 'object' || Array.isArray(r.headers))) return 'headers is not an object';
+  if (r.cookies !== undefined && r.cookies !== null && !Array.isArray(r.cookies)) return 'cookies is not an array';
+  if (r.body !== undefined && r.body !== null && typeof r.body !== 'string') return 'body is not a string';
+  return undefined;
+}
+
+/**
+ * Maps the function's response payload (its JSON text) to the HTTP response.
+ * `onInvalid` hears why a structured response was rejected (500, as API Gateway answers).
+ */
+export function mapResponse(payload: Buffer | string, onInvalid: (why: string) => void = () => undefined): HttpResponse {
+  const text = Buffer.isBuffer(payload) ? payload.toString('utf8') : payload;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // not JSON: the text is the body
+    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(text) };
+  }
+  if (value && typeof value === 'object' && !Array.isArray(value) && 'statusCode' in value) {
+    const r = value as Record<string, unknown>;
+    const why = invalid(r);
+    if (why) {
+      onInvalid(why);
+      return gatewayError(500);
+    }
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, v] of Object.entries((r.headers ?? {}) as Record<string, unknown>)) {
+      if (v === null || v === undefined) continue;
+      headers[name.toLowerCase()] = String(v);
+    }
+    const cookies = ((r.cookies ?? []) as unknown[]).map(String);
+    if (cookies.length > 0) {
+      const existing = headers['set-cookie'];
+      headers['set-cookie'] = [...(existing === undefined ? [] : [existing].flat()), ...cookies];
+    }
+    const bodyText = typeof r.body === 'string' ? r.body : '';
+    const body = r.isBase64Encoded === true ? Buffer.from(bodyText, 'base64') : Buffer.from(bodyText, 'utf8');
+    return { statusCode: Number(r.statusCode), headers, body };
+  }
+  // inferred: a plain value is the body; a string is the body as it is
+  const body = typeof value === 'string' ? value : text;
+  return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(body) };
+}

@@ -1,0 +1,128 @@
+/**
+ * Runs functions of the assembly: the CLI's one door to the emulator
+ * (src/runtime/emulator) and our runtime interface client.
+ */
+import { FunctionConfig, LambdaEmulator, LogEntry, nodejsCommand, providedCommand } from '../emulator';
+import { arm64Node, HOST_ARCH, isArm64Elf, qemuPrefix } from './arch';
+import { FunctionInfo } from './assembly';
+import { EMPTY_ENV_FILE, EnvFile, functionEnvironment } from './env';
+import { CliError } from './errors';
+
+/** What one invocation gave. */
+export interface RunResult {
+  readonly requestId: string;
+  /** false when the function (or the platform) failed; `payload` is then the error document */
+  readonly ok: boolean;
+  readonly payload: Buffer;
+  readonly errorType?: string;
+  readonly durationMs: number;
+  readonly initDurationMs?: number;
+  readonly memorySizeMB: number;
+  readonly maxMemoryUsedMB?: number;
+}
+
+/** Runs a function of the assembly with an event. */
+export interface FunctionRunner {
+  invoke(fn: FunctionInfo, event: Buffer | string): Promise<RunResult>;
+  close(): Promise<void>;
+}
+
+export interface RunnerOptions {
+  readonly all: readonly FunctionInfo[];
+  readonly envFile?: EnvFile;
+  /** `arm64`: run arm64 functions under qemu-user on an x86_64 machine. @default - natively */
+  readonly arch?: 'arm64' | 'x86_64';
+  readonly region?: string;
+  /** Function output and START/END/REPORT lines. */
+  readonly onLog?: (entry: LogEntry) => void;
+  /** Messages for people (warnings about the environment, fetching Node.js...). */
+  readonly notice: (line: string) => void;
+}
+
+/** Lambda function names: letters, digits, `-` and `_`, at most 64. */
+function lambdaName(fn: FunctionInfo): string {
+  if (fn.functionName) return fn.functionName;
+  return `${fn.stack}-${fn.logicalId}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
+}
+
+/** The emulator's configuration of `fn`, or a CliError when it cannot run here. */
+export function functionConfig(fn: FunctionInfo, options: RunnerOptions): FunctionConfig {
+  if (fn.unsupported || !fn.codeDir) throw new CliError(`${fn.path} cannot run locally: ${fn.unsupported ?? 'it has no code folder'}`);
+  const region = options.region ?? 'us-east-1';
+  const env = functionEnvironment(fn, options.all, options.envFile ?? EMPTY_ENV_FILE, region);
+  const names = Object.keys(env.unresolved);
+  if (names.length > 0) {
+    options.notice(`ts-lambda: ${fn.path}: ${names.length === 1 ? 'variable' : 'variables'} unresolved locally (left unset; set them with --env-file):\n`
+      + names.map((n) => `  ${n} = ${env.unresolved[n]}`).join('\n'));
+  }
+  const emulateArm = options.arch === 'arm64' && HOST_ARCH !== 'arm64' && fn.architecture === 'arm64';
+  let command: string[];
+  let commandPrefix: readonly string[] | undefined;
+  if (fn.runtime.startsWith('nodejs')) {
+    if (emulateArm) {
+      commandPrefix = qemuPrefix(`${fn.path} (arm64, --arch arm64)`);
+      command = nodejsCommand({ node: arm64Node(options.notice) });
+    } else {
+      command = nodejsCommand();
+    }
+  } else {
+    command = providedCommand(fn.codeDir);
+    if (HOST_ARCH !== 'arm64' && isArm64Elf(command[0])) commandPrefix = qemuPrefix(`${fn.path} (an arm64 bootstrap)`);
+  }
+  return {
+    name: lambdaName(fn),
+    codeDir: fn.codeDir,
+    handler: fn.handler,
+    command,
+    commandPrefix,
+    environment: env.variables,
+    timeoutSeconds: fn.timeout,
+    memorySize: fn.memorySize,
+    runtime: fn.runtime,
+    architecture: fn.architecture,
+    region,
+  };
+}
+
+/** A FunctionRunner on the emulator; each function is registered on its first invocation and kept warm. */
+export class EmulatorRunner implements FunctionRunner {
+  public static async start(options: RunnerOptions): Promise<EmulatorRunner> {
+    const emulator = await LambdaEmulator.start({ functions: [], onLog: options.onLog });
+    return new EmulatorRunner(emulator, options);
+  }
+
+  private readonly names = new Map<FunctionInfo, string>();
+
+  private constructor(private readonly emulator: LambdaEmulator, private readonly options: RunnerOptions) {}
+
+  /** Registers `fn` now (checks that it can run and reports unresolved variables). */
+  public prepare(fn: FunctionInfo): string {
+    let name = this.names.get(fn);
+    if (!name) {
+      const config = functionConfig(fn, this.options);
+      this.emulator.addFunction(config);
+      name = config.name;
+      this.names.set(fn, name);
+    }
+    return name;
+  }
+
+  public async invoke(fn: FunctionInfo, event: Buffer | string): Promise<RunResult> {
+    const name = this.prepare(fn);
+    const r = await this.emulator.invoke(name, event);
+    return {
+      requestId: r.requestId,
+      ok: !r.functionError,
+      payload: r.payload,
+      errorType: r.errorType,
+      durationMs: r.durationMs,
+      initDurationMs: r.initDurationMs,
+      memorySizeMB: r.memorySizeMB,
+      maxMemoryUsedMB: r.maxMemoryUsedMB,
+    };
+  }
+
+  public close(): Promise<void> {
+    return this.emulator.close();
+  }
+}
