@@ -4,7 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { GlueSchemaRegistry, KafkaDlq, S3OnFailureDestination, SnsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { ConfluentSchemaRegistry, GlueSchemaRegistry, KafkaDlq, S3OnFailureDestination, SnsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -294,6 +294,34 @@ describe('more configurations', () => {
     })).stack);
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       AmazonManagedKafkaEventSourceConfig: { SchemaRegistryConfig: { SchemaRegistryURI: 'arn:aws:glue:us-east-1:123456789012:registry/orders', EventRecordFormat: 'JSON' } },
+    });
+  });
+
+  test('a Confluent schema registry (provisioned mode) binds its config; its secret is readable', () => {
+    const { stack } = stackWith((s) => ({
+      provisionedPollers: { minimumPollers: 1, maximumPollers: 2 },
+      schemaRegistry: new ConfluentSchemaRegistry({
+        schemaRegistryUri: 'https://registry.example.com',
+        authenticationType: lambda.KafkaSchemaRegistryAccessConfigType.BASIC_AUTH,
+        secret: new secretsmanager.Secret(s, 'RegistryCredentials'),
+        eventRecordFormat: lambda.EventRecordFormat.SOURCE,
+        schemaValidationConfigs: [{ attribute: lambda.KafkaSchemaValidationAttribute.VALUE }],
+      }),
+    }));
+    const t = Template.fromStack(stack);
+    const secret = logicalId(t, 'AWS::SecretsManager::Secret', 'RegistryCredentials');
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      AmazonManagedKafkaEventSourceConfig: {
+        SchemaRegistryConfig: {
+          SchemaRegistryURI: 'https://registry.example.com',
+          EventRecordFormat: 'SOURCE',
+          AccessConfigs: [{ Type: 'BASIC_AUTH', URI: { Ref: secret } }],
+          SchemaValidationConfigs: [{ Attribute: 'VALUE' }],
+        },
+      },
+    });
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: { Ref: secret } })]) },
     });
   });
 
