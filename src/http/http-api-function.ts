@@ -3,7 +3,6 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { parseRouteKey, ParsedRouteKey } from './private/route-key';
@@ -168,8 +167,7 @@ export interface HttpApiFunctionProps extends TypeScriptFunctionProps {
  * A TypeScript Lambda function behind an API Gateway HTTP API (payload
  * format 2.0), production-ready by default: an authorizer on every route
  * unless a route is declared public, the `$default` stage with auto-deploy,
- * throttling, JSON access logs in a log group with a retention, and an
- * execution role that may only write to the function's own log group.
+ * throttling, and JSON access logs in a log group with a retention.
  *
  * @example
  * const auth = new OidcAuthorizer(this, 'Auth', { issuer: 'https://issuer.example.com/', audiences: ['pets'] });
@@ -234,23 +232,7 @@ export class HttpApiFunction extends Construct {
       throw propError(this, 'accessLogGroup', 'is given but accessLogs is false: drop one of them.');
     }
 
-    // Least privilege: unless the user brings a role (or a VPC, whose ENI
-    // permissions come with the managed VPC policy, or the legacy logRetention),
-    // the function's role may only write to the function's own log group,
-    // instead of AWSLambdaBasicExecutionRole's logs:* on every log group.
-    const role = functionProps.role || functionProps.vpc || functionProps.logRetention ? undefined
-      : new iam.Role(this, 'FunctionRole', {
-        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: `Execution role of ${this.node.path}/Function`,
-      });
-    this.function = new TypeScriptFunction(this, 'Function', { ...functionProps, role: functionProps.role ?? role });
-    if (role) {
-      const functionLogGroup = functionProps.logGroup ?? this.function.createdLogGroup!;
-      role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [functionLogGroup.logGroupRef.logGroupArn],
-      }));
-    }
+    this.function = new TypeScriptFunction(this, 'Function', functionProps);
 
     this.api = new apigwv2.HttpApi(this, 'Api', {
       apiName: apiName ?? id,

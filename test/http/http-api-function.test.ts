@@ -121,8 +121,8 @@ describe('HttpApiFunction defaults', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PetsFunctionLogGroup'), 'Arn'] } }] },
     });
-    template.hasResourceProperties('AWS::Lambda::Function', { Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PetsFunctionRole'), 'Arn'] } });
-    expect(api.function.role).toBe(api.node.findChild('FunctionRole'));
+    template.hasResourceProperties('AWS::Lambda::Function', { Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PetsFunctionServiceRole'), 'Arn'] } });
+    expect(api.function.role).toBe(api.function.createdRole);
   });
 
   test('url is the stage URL; no output unless asked', () => {
@@ -298,7 +298,7 @@ describe('HttpApiFunction options', () => {
     const { api, template } = synth({ role }, stack);
     expect(api.function.role).toBe(role);
     template.resourceCountIs('AWS::IAM::Role', 1);
-    expect(api.node.tryFindChild('FunctionRole')).toBeUndefined();
+    expect(api.function.createdRole).toBeUndefined();
   });
 
   test('a user log group for the function: the role writes to that one', () => {
