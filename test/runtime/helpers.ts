@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
-import { FunctionConfig, nodejsCommand } from '../../src/runtime/emulator';
+import { FunctionConfig, InvokeResult, LambdaEmulator, LogEntry, nodejsCommand } from '../../src/runtime/emulator';
 
 /** Folder of the handler fixtures of these tests. */
 export const FIXTURES = join(__dirname, 'fixtures');
@@ -83,4 +83,30 @@ export async function processGone(pid: number | undefined, limitMs = 5000): Prom
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return true;
+}
+
+/** The parsed JSON payload of an invocation result. */
+export const body = (result: InvokeResult): any => JSON.parse(result.payload.toString());
+
+/**
+ * Starts an emulator with the functions `make` returns (given our client's
+ * bundle) in beforeAll, and closes it, processes included, in afterAll.
+ */
+export function useEmulator(make: (bootstrap: string) => FunctionConfig[]) {
+  const client = buildClient();
+  const logs: LogEntry[] = [];
+  const fixture = {
+    emulator: undefined as unknown as LambdaEmulator,
+    bootstrap: client.bootstrap,
+    logs,
+    invoke: (name: string, event: unknown = {}) => fixture.emulator.invoke(name, JSON.stringify(event)),
+  };
+  beforeAll(async () => {
+    fixture.emulator = await LambdaEmulator.start({ functions: make(client.bootstrap), onLog: (entry) => logs.push(entry) });
+  });
+  afterAll(async () => {
+    await fixture.emulator?.close();
+    client.cleanup();
+  });
+  return fixture;
 }

@@ -57,11 +57,21 @@ export interface InvokeResult {
   readonly instanceId: string;
 }
 
+/** A warm environment died before its runtime took the event; nothing of the invocation ran. */
+export class EnvironmentGone extends Error {
+  constructor() {
+    super('the execution environment ended before it took the event');
+  }
+}
+
 interface Pending {
   readonly invocation: Invocation;
   readonly resolve: (result: InvokeResult) => void;
+  readonly reject: (error: Error) => void;
   readonly cold: boolean;
   timer?: NodeJS.Timeout;
+  /** the runtime answered; the result goes out on the next turn of the event loop */
+  settling?: boolean;
 }
 
 export class ExecutionEnvironment {
@@ -79,6 +89,8 @@ export class ExecutionEnvironment {
   private pending: Pending | undefined;
   private startedAt = 0;
   private readyTimer: NodeJS.Timeout | undefined;
+  /** output is attributed to the last invocation started, until the next one (as in CloudWatch) */
+  private logRequestId: string | undefined;
   private initDurationMs: number | undefined;
   private coldUsed = false;
   /** Why the environment cannot run invocations any more. */
@@ -124,7 +136,11 @@ export class ExecutionEnvironment {
     else this.deathListeners.push(listener);
   }
 
-  /** Runs one invocation; never rejects: faults become error results. */
+  /**
+   * Runs one invocation; faults become error results. Rejects only with
+   * EnvironmentGone, when a warm environment died before taking the event:
+   * the caller should give it to another environment.
+   */
   public invoke(request: InvokeRequest): Promise<InvokeResult> {
     if (this.pending) throw new Error(`environment ${this.instanceId} is busy`);
     const payload = typeof request.payload === 'string' ? Buffer.from(request.payload) : request.payload;
@@ -140,10 +156,11 @@ export class ExecutionEnvironment {
       deadlineMs: 0,
       startedAt: 0,
     };
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const cold = !this.coldUsed;
       this.coldUsed = true;
-      this.pending = { invocation, resolve, cold };
+      this.pending = { invocation, resolve, reject, cold };
+      this.logRequestId = invocation.requestId;
       this.platformLog(`START RequestId: ${invocation.requestId} Version: $LATEST\n`);
       if (this.failure) return this.finish(this.failureOutcome());
       this.api.deliver(invocation);
@@ -200,8 +217,13 @@ export class ExecutionEnvironment {
   }
 
   private settle(invocation: Invocation, outcome: InvocationOutcome): void {
-    if (this.pending?.invocation !== invocation) return;
-    this.finish(outcome);
+    const pending = this.pending;
+    if (pending?.invocation !== invocation || pending.settling) return;
+    pending.settling = true;
+    if (pending.timer) clearTimeout(pending.timer);
+    // output the runtime wrote before answering is already in its pipes:
+    // read it first, so it belongs to this invocation (log tail, request id)
+    setImmediate(() => this.finish(outcome));
   }
 
   /** Marks the environment dead; the invocation in progress (if any) gets `reason`. */
@@ -214,7 +236,17 @@ export class ExecutionEnvironment {
       setImmediate(() => void this.api.close());
       for (const listener of this.deathListeners.splice(0)) listener();
     }
-    if (this.pending) this.finish(this.failureOutcome());
+    const pending = this.pending;
+    if (!pending || pending.settling) return;
+    if (pending.invocation.startedAt === 0 && this.initDurationMs !== undefined) {
+      // a warm environment died before it took the event (e.g. it exited
+      // after its last answer): the event is not lost, another environment takes it
+      this.pending = undefined;
+      this.api.abandon();
+      pending.reject(new EnvironmentGone());
+      return;
+    }
+    this.finish(this.failureOutcome());
   }
 
   private failureOutcome(): InvocationOutcome {
@@ -259,16 +291,12 @@ export class ExecutionEnvironment {
   private output(stream: 'stdout' | 'stderr', chunk: Buffer): void {
     const text = chunk.toString();
     if (this.pending) this.tail.push(text);
-    this.onLog?.({
-      functionName: this.fn.name, instanceId: this.instanceId, requestId: this.pending?.invocation.requestId, stream, text,
-    });
+    this.onLog?.({ functionName: this.fn.name, instanceId: this.instanceId, requestId: this.logRequestId, stream, text });
   }
 
   private platformLog(text: string): void {
     this.tail.push(text);
-    this.onLog?.({
-      functionName: this.fn.name, instanceId: this.instanceId, requestId: this.pending?.invocation.requestId, stream: 'platform', text,
-    });
+    this.onLog?.({ functionName: this.fn.name, instanceId: this.instanceId, requestId: this.logRequestId, stream: 'platform', text });
   }
 
   private kill(): void {

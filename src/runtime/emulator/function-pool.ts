@@ -4,7 +4,7 @@
  * `maxConcurrency`, after which invocations wait their turn. Dead
  * environments are dropped, so the next invocation gets a fresh one.
  */
-import { ExecutionEnvironment, InvokeRequest, InvokeResult } from './environment';
+import { EnvironmentGone, ExecutionEnvironment, InvokeRequest, InvokeResult } from './environment';
 import { FunctionConfig } from './function-config';
 import { LogListener } from './log-capture';
 
@@ -23,11 +23,16 @@ export class FunctionPool {
   }
 
   public async invoke(request: InvokeRequest): Promise<InvokeResult> {
-    const env = await this.acquire();
-    try {
-      return await env.invoke(request);
-    } finally {
-      this.release(env);
+    for (;;) {
+      const env = await this.acquire();
+      try {
+        return await env.invoke(request);
+      } catch (err) {
+        // the environment died before taking the event: give it to another one
+        if (!(err instanceof EnvironmentGone)) throw err;
+      } finally {
+        this.release(env);
+      }
     }
   }
 

@@ -115,6 +115,7 @@ export class InvokeLoop {
   }
 
   private async postOutcome(requestId: string, error: unknown, result: unknown): Promise<void> {
+    await flushOutput();
     if (error !== undefined && error !== null) {
       const document = toErrorDocument(error);
       console.error('Invoke Error', JSON.stringify(document));
@@ -135,5 +136,17 @@ export class InvokeLoop {
     const requestId = this.currentRequestId;
     const posted = requestId ? this.client.invocationError(requestId, document) : this.client.initError(document);
     posted.finally(() => process.exit(exitCode));
+  }
+}
+
+/**
+ * Waits until what the handler printed has left the process (a full pipe
+ * makes writes asynchronous), so its log comes before the invocation's end.
+ */
+async function flushOutput(): Promise<void> {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream && stream.writableLength > 0 && typeof stream.once === 'function') {
+      await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+    }
   }
 }
