@@ -48,8 +48,8 @@ export interface Served {
 }
 
 /** Starts `ts-lambda serve ...args` and waits (at most `timeout` ms) for it to be ready. */
-export function startServe(args: string[], timeout = 60_000): Promise<Served> {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], { cwd: ROOT, env: CLI_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startServe(args: string[], timeout = 60_000, cwd = ROOT): Promise<Served> {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], { cwd, env: CLI_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   const stop = async () => {

@@ -5,10 +5,9 @@
  * `/lambda-url/<name>/`. `--watch` re-synthesizes and reloads on changes.
  */
 import { createHash } from 'node:crypto';
-import { watch, FSWatcher } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { Assembly, FunctionInfo, HttpApiInfo, RouteInfo } from './assembly';
 import { EnvFile } from './env';
 import { CliError } from './errors';
@@ -18,6 +17,7 @@ import { ApiTarget, HttpRequest, httpApiEvent, requestParts } from './http/reque
 import { gatewayError, HttpResponse, mapResponse } from './http/response';
 import { Router } from './http/router';
 import { EmulatorRunner, FunctionRunner } from './runner';
+import { SourceWatcher, watchSources } from './watch';
 
 /** The account id of the local API Gateway (`requestContext.accountId`), the one AWS documentation uses. */
 const ACCOUNT_ID_LOCAL = '123456789012';
@@ -273,8 +273,8 @@ export async function serve(options: ServeOptions, ctx: ServeContext): Promise<n
             const api = apiPath ? gateway.assembly.httpApis.find((a) => a.path === apiPath) : undefined;
             const started = Date.now();
             const { response, note } = await gateway.handle(api, request);
-            send(res, response);
             ctx.say(`${request.method} ${request.url} → ${response.statusCode} (${note}; ${Date.now() - started} ms)`);
+            send(res, response);
           })
           .catch((err) => {
             ctx.say(`ts-lambda: ${req.method} ${req.url}: ${(err as Error).stack ?? err}`);
@@ -302,14 +302,12 @@ export async function serve(options: ServeOptions, ctx: ServeContext): Promise<n
   };
   announce();
 
-  let watcher: FSWatcher | undefined;
+  let watcher: SourceWatcher | undefined;
   if (options.watch) {
     const root = process.cwd();
-    const assemblyDir = resolve(options.assembly ?? 'cdk.out');
-    let timer: NodeJS.Timeout | undefined;
     let reloading = false;
     let again = false;
-    const reload = async () => {
+    const reload = async (): Promise<void> => {
       if (reloading) {
         again = true;
         return;
@@ -334,18 +332,9 @@ export async function serve(options: ServeOptions, ctx: ServeContext): Promise<n
         }
       }
     };
-    watcher = watch(root, { recursive: true }, (_event, file) => {
-      if (!file) return;
-      const full = resolve(root, file.toString());
-      const rel = relative(root, full);
-      const parts = rel.split(sep);
-      if (parts.some((p) => p === 'node_modules' || p === '.git' || p.startsWith('.cdk-ts-lambda') || p === '.cache')) return;
-      if (full === assemblyDir || full.startsWith(assemblyDir + sep) || /^cdk\.out|^cdk\.context\.json$|\.tmp$/.test(rel)) return;
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => {
-        ctx.say(`ts-lambda: ${rel} changed; re-synthesizing`);
-        void reload();
-      }, 300);
+    watcher = watchSources(root, [resolve(options.assembly ?? 'cdk.out')], (file) => {
+      ctx.say(`ts-lambda: ${file} changed; re-synthesizing`);
+      void reload();
     });
     ctx.say(`ts-lambda: watching ${root} for changes`);
   }
