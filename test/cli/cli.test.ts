@@ -50,6 +50,9 @@ describe('list', () => {
     const echo = fns.find((f: any) => f.path === 'CliTest/Echo');
     expect(echo).toMatchObject({ name: 'Echo', runtime: expect.stringMatching(/^nodejs/), architecture: 'arm64', handler: 'index.handler', supported: true });
     expect(echo.assetSize).toBeGreaterThan(0);
+    // what calls each function, and the sample event that fits it
+    expect(echo).toMatchObject({ triggers: ['http'], sampleEvent: 'http' });
+    expect(fns.find((f: any) => f.path === 'CliTest/Authorizer')).toMatchObject({ triggers: ['http-authorizer'], sampleEvent: 'http-authorizer-bearer' });
     expect(existsSync(join(echo.codeDir, 'index.mjs'))).toBe(true);
   });
 
@@ -142,7 +145,7 @@ describe('bad input: a clear message and a non-zero exit', () => {
   const cases: Array<[string, () => string[], RegExp]> = [
     ['no assembly', () => ['list', '--assembly', mkdtempSync(join(tmpdir(), 'empty-'))], /no cloud assembly in .* \(no manifest\.json\).*--app/],
     ['unknown function (typo → closest names)', () => ['invoke', 'Ech', '--assembly', app], /no function 'Ech'.*Did you mean:\n\s+Echo/s],
-    ['ambiguous function', () => ['invoke', 'CliTest', '--assembly', app], /no function 'CliTest'|ambiguous/],
+    ['ambiguous function', () => ['invoke', 'CliTest', '--assembly', app], /'CliTest' is ambiguous; it matches:\n\s+CliTest\/Echo/],
     ['unsupported runtime', () => ['invoke', 'Py', '--assembly', nodejsApp], /NodejsApp\/Py cannot run locally: runtime python3\.12 is not supported/],
     ['malformed event file', () => ['invoke', 'Echo', '--assembly', app, '--event', tempFile('bad.json', '{"a": ')], /the event from .*bad\.json is not valid JSON/],
     ['missing event file', () => ['invoke', 'Echo', '--assembly', app, '--event', '/nonexistent/e.json'], /event file not found: \/nonexistent\/e\.json/],

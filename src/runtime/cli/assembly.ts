@@ -34,7 +34,22 @@ export interface FunctionInfo {
   readonly functionName?: string;
   /** Why it cannot run locally; undefined when it can. */
   readonly unsupported?: string;
+  /**
+   * What calls it in the template: `sqs`, `kafka`, `kinesis`, `dynamodb`
+   * (event source mappings), `http` (an HTTP API route), `http-authorizer`,
+   * `url` (a function URL). Filled in after all resources are read.
+   */
+  readonly triggers: string[];
 }
+
+/** The sample event (see events.ts) that fits a trigger. */
+export const TRIGGER_EVENTS: Readonly<Record<string, string>> = {
+  'sqs': 'sqs-json',
+  'kafka': 'kafka-json',
+  'http': 'http',
+  'http-authorizer': 'http-authorizer-bearer',
+  'url': 'http',
+};
 
 /** A Lambda REQUEST or JWT authorizer of an HTTP API. */
 export interface AuthorizerInfo {
@@ -180,6 +195,10 @@ function readStack(
     functions.push(fn);
     fnPaths.set(logicalId, fn.path);
   }
+  const trigger = (fnPath: string | undefined, kind: string) => {
+    const fn = functions.find((f) => f.path === fnPath);
+    if (fn && !fn.triggers.includes(kind)) fn.triggers.push(kind);
+  };
 
   /** The function an ARN expression points at (through aliases and versions too). */
   const functionOf = (value: unknown): string | undefined => {
@@ -193,6 +212,20 @@ function readStack(
     }
     return undefined;
   };
+
+  for (const r of Object.values(resources)) {
+    const p = r.Properties ?? {};
+    if (r.Type === 'AWS::Lambda::Url') trigger(functionOf(p.TargetFunctionArn), 'url');
+    if (r.Type !== 'AWS::Lambda::EventSourceMapping') continue;
+    const source = referencedId(p.EventSourceArn);
+    const sourceType = source ? resources[source]?.Type : undefined;
+    const arn = typeof p.EventSourceArn === 'string' ? p.EventSourceArn : '';
+    const kind = sourceType === 'AWS::SQS::Queue' || arn.startsWith('arn:aws:sqs:') ? 'sqs'
+      : p.Topics || p.SelfManagedEventSource || arn.startsWith('arn:aws:kafka:') ? 'kafka'
+        : sourceType === 'AWS::Kinesis::Stream' || arn.startsWith('arn:aws:kinesis:') ? 'kinesis'
+          : sourceType === 'AWS::DynamoDB::Table' || arn.includes(':dynamodb:') ? 'dynamodb' : 'events';
+    trigger(functionOf(p.FunctionName), kind);
+  }
 
   const authorizers = new Map<string, AuthorizerInfo>();
   for (const [logicalId, r] of Object.entries(resources)) {
@@ -229,6 +262,8 @@ function readStack(
         unsupported = `its ${integration.IntegrationType} integration is not a Lambda function of this assembly`;
       }
       const authorizerId = referencedId(p.AuthorizerId);
+      trigger(functionPath, 'http');
+      trigger(authorizerId ? authorizers.get(authorizerId)?.functionPath : undefined, 'http-authorizer');
       routes.push({
         logicalId,
         routeKey: String(p.RouteKey),
@@ -260,7 +295,7 @@ function readFunction(
 ): FunctionInfo {
   const p = resource.Properties ?? {};
   const runtime = typeof p.Runtime === 'string' ? p.Runtime : '';
-  const architecture = Array.isArray(p.Architectures) && p.Architectures[0] === 'arm64' ? 'arm64' : 'x86_64';
+  const architecture: 'x86_64' | 'arm64' = Array.isArray(p.Architectures) && p.Architectures[0] === 'arm64' ? 'arm64' : 'x86_64';
   const handler = typeof p.Handler === 'string' ? p.Handler : '';
   const base = {
     path,
@@ -273,7 +308,8 @@ function readFunction(
     timeout: typeof p.Timeout === 'number' ? p.Timeout : 3,
     environment: (p.Environment?.Variables ?? {}) as Record<string, unknown>,
     functionName: typeof p.FunctionName === 'string' ? p.FunctionName : undefined,
-  } as const;
+    triggers: [] as string[],
+  };
 
   if (p.PackageType === 'Image' || p.Code?.ImageUri) return { ...base, unsupported: 'its code is a container image' };
 

@@ -37,13 +37,16 @@ export function shortName(fn: FunctionInfo, all: readonly FunctionInfo[]): strin
   return fn.path;
 }
 
-/** Functions whose path, logical id or path suffix is `query`, best matches first. */
+/** Functions whose path, logical id or path suffix is `query` (or that are inside the construct `query`), best matches first. */
 export function matchFunctions(query: string, all: readonly FunctionInfo[]): FunctionInfo[] {
   const q = query.replace(/^\//, '').replace(/\/Resource$/, '');
   const exact = all.filter((f) => f.path === q || f.logicalId === q);
   if (exact.length > 0) return exact;
   const suffix = all.filter((f) => f.path.endsWith(`/${q}`));
   if (suffix.length > 0) return suffix;
+  // a construct that holds the function (`Api` for `Stack/Api/Handler`)
+  const parent = all.filter((f) => f.path.startsWith(`${q}/`) || f.path.includes(`/${q}/`));
+  if (parent.length > 0) return parent;
   const lower = q.toLowerCase();
   return all.filter((f) => f.path.toLowerCase() === lower || f.logicalId.toLowerCase() === lower
     || f.path.toLowerCase().endsWith(`/${lower}`));
@@ -58,7 +61,7 @@ export function findFunction(query: string, all: readonly FunctionInfo[]): Funct
     throw new CliError(`'${query}' is ambiguous; it matches:\n${found.map((f) => `  ${f.path}  (${f.logicalId})`).join('\n')}\nUse a longer path.`);
   }
   const scored = all.map((f) => {
-    const names = [...suffixes(f.path), f.logicalId];
+    const names = [...suffixes(f.path), ...f.path.split('/'), f.logicalId];
     return { f, d: Math.min(...names.map((n) => editDistance(query, n))) };
   }).sort((a, b) => a.d - b.d);
   const limit = Math.max(2, Math.floor(query.length / 2));

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Assembly, FunctionInfo, readAssembly } from './assembly';
+import { Assembly, FunctionInfo, readAssembly, TRIGGER_EVENTS } from './assembly';
 import { EMPTY_ENV_FILE, EnvFile, readEnvFile } from './env';
 import { CliError } from './errors';
 import { SAMPLE_EVENTS, sampleEvent } from './events';
@@ -116,7 +116,8 @@ async function list(options: Options): Promise<void> {
     process.stdout.write(`${JSON.stringify(fns.map((f) => ({
       path: f.path, name: shortName(f, fns), logicalId: f.logicalId, stack: f.stack, runtime: f.runtime, architecture: f.architecture,
       handler: f.handler, assetSize: f.assetSize, codeDir: f.codeDir, memorySize: f.memorySize, timeout: f.timeout,
-      supported: !f.unsupported, unsupported: f.unsupported,
+      supported: !f.unsupported, unsupported: f.unsupported, triggers: f.triggers,
+      sampleEvent: f.triggers.map((t) => TRIGGER_EVENTS[t]).find((e) => e !== undefined),
     })), null, 2)}\n`);
     return;
   }
@@ -124,9 +125,12 @@ async function list(options: Options): Promise<void> {
     say(`ts-lambda: no Lambda functions in ${assembly.dir}`);
     return;
   }
-  const rows = [['FUNCTION', 'LOGICAL ID', 'RUNTIME', 'ARCH', 'HANDLER', 'SIZE', 'NOTE']];
+  const rows = [['FUNCTION', 'LOGICAL ID', 'RUNTIME', 'ARCH', 'HANDLER', 'SIZE', 'TRIGGERS', 'NOTE']];
   for (const f of fns) {
-    rows.push([f.path, f.logicalId, f.runtime || '-', f.architecture, f.handler || '-', formatSize(f.assetSize), f.unsupported ? `not runnable: ${f.unsupported}` : '']);
+    rows.push([
+      f.path, f.logicalId, f.runtime || '-', f.architecture, f.handler || '-', formatSize(f.assetSize), f.triggers.join(',') || '-',
+      f.unsupported ? `not runnable: ${f.unsupported}` : '',
+    ]);
   }
   process.stdout.write(`${table(rows)}\n`);
 }
