@@ -14,7 +14,7 @@ import { FunctionConfig } from './function-config';
 import { Invocation, InvocationOutcome, newTraceId } from './invocation';
 import { ACCOUNT_ID, DEFAULT_INIT_TIMEOUT_SECONDS, DEFAULT_MEMORY_MB, DEFAULT_REGION, DEFAULT_TIMEOUT_SECONDS } from './limits';
 import { LogListener, LogTail } from './log-capture';
-import { peakRssMB } from './memory';
+import { PeakRss } from './memory';
 import { lambdaEnvironment } from './process-env';
 import { RuntimeApi } from './runtime-api';
 
@@ -86,6 +86,7 @@ export class ExecutionEnvironment {
   private readonly api: RuntimeApi;
   private child: ChildProcess | undefined;
   private readonly tail = new LogTail();
+  private memory: PeakRss | undefined;
   private pending: Pending | undefined;
   private startedAt = 0;
   private readyTimer: NodeJS.Timeout | undefined;
@@ -185,6 +186,7 @@ export class ExecutionEnvironment {
       detached: true,
     });
     this.child = child;
+    this.memory = new PeakRss(child.pid);
     child.stdout!.on('data', (chunk: Buffer) => this.output('stdout', chunk));
     child.stderr!.on('data', (chunk: Buffer) => this.output('stderr', chunk));
     child.on('error', (err: NodeJS.ErrnoException) => {
@@ -232,8 +234,12 @@ export class ExecutionEnvironment {
     if (!this.dead) {
       this.dead = true;
       this.kill();
-      // after the answer in flight (e.g. init/error's 202) is written
-      setImmediate(() => void this.api.close());
+      // after the answer in flight (e.g. init/error's 202) is written and the last result reported
+      setImmediate(() => {
+        void this.api.close();
+        this.memory?.close();
+        this.memory = undefined;
+      });
       for (const listener of this.deathListeners.splice(0)) listener();
     }
     const pending = this.pending;
@@ -263,7 +269,7 @@ export class ExecutionEnvironment {
     const { invocation } = pending;
     const durationMs = invocation.startedAt ? performance.now() - invocation.startedAt : 0;
     const memorySizeMB = this.fn.memorySize ?? DEFAULT_MEMORY_MB;
-    const maxMemoryUsedMB = peakRssMB(this.child?.pid);
+    const maxMemoryUsedMB = this.memory?.read();
     const initDurationMs = pending.cold ? this.initDurationMs : undefined;
     const billedDurationMs = Math.max(1, Math.ceil(durationMs));
     this.platformLog(`END RequestId: ${invocation.requestId}\n`);

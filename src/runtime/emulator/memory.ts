@@ -1,17 +1,39 @@
 /** Peak resident memory of a process, as Lambda's "Max Memory Used". */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 
 /**
- * Peak RSS in MB of process `pid` (`VmHWM` of /proc/<pid>/status), or
- * undefined where /proc is not available or the process is gone.
+ * Reads `VmHWM` (peak RSS) of one process from /proc/<pid>/status, keeping
+ * the file open: each read is one pread, cheap enough for every invocation.
+ * Where /proc is missing (macOS...) it reads nothing.
  */
-export function peakRssMB(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'latin1');
-    const match = /VmHWM:\s+(\d+) kB/.exec(status);
-    return match ? Math.ceil(Number(match[1]) / 1024) : undefined;
-  } catch {
-    return undefined;
+export class PeakRss {
+  private fd: number | undefined;
+  private readonly buffer = Buffer.alloc(4096);
+
+  constructor(pid: number | undefined) {
+    if (pid === undefined) return;
+    try {
+      this.fd = openSync(`/proc/${pid}/status`, 'r');
+    } catch {
+      this.fd = undefined;
+    }
+  }
+
+  /** Peak RSS in MB, or undefined when unknown (no /proc, process gone). */
+  public read(): number | undefined {
+    if (this.fd === undefined) return undefined;
+    try {
+      const length = readSync(this.fd, this.buffer, 0, this.buffer.length, 0);
+      const match = /VmHWM:\s+(\d+) kB/.exec(this.buffer.toString('latin1', 0, length));
+      return match ? Math.ceil(Number(match[1]) / 1024) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  public close(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
   }
 }

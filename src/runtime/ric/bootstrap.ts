@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   await patchConsole();
-  const loop = new InvokeLoop(new RuntimeApiClient(address, await selectTransport()));
+  const loop = new InvokeLoop(new RuntimeApiClient(await selectTransport(address)));
   loop.installProcessHooks();
 
   let handler;

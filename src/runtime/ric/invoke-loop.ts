@@ -134,7 +134,7 @@ export class InvokeLoop {
     const document = toErrorDocument(error);
     console.error(what, JSON.stringify(document));
     const requestId = this.currentRequestId;
-    const posted = requestId ? this.client.invocationError(requestId, document) : this.client.initError(document);
+    const posted = requestId ? this.client.invocationError(requestId, document, true) : this.client.initError(document);
     posted.finally(() => process.exit(exitCode));
   }
 }

@@ -1,0 +1,174 @@
+/**
+ * `npm run bench:runtime`: warm invocations of a trivial handler through the
+ * Invoke API + our emulator + our runtime interface client (a Node.js
+ * process), against a floor measured in the same run: the same number of
+ * plain loopback HTTP round trips (node:http server, keep-alive client).
+ *
+ * Both are driven by the same sequential keep-alive client from this
+ * process. Each round measures every request; the table shows the medians
+ * over rounds of invocations/s, p50 and p99 latency, and the ratio of ours to
+ * the floor (target: at most 1.5x). Figures go to bench/README.md under
+ * "## Runtime (bench:runtime)".
+ *
+ * BENCH_ROUNDS (default 5), BENCH_INVOCATIONS (default 2000) change the size.
+ */
+import { spawn } from 'node:child_process';
+import { Agent, createServer, request } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { cpus } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { LambdaEmulator, nodejsCommand } from '../src/runtime/emulator';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const N = Number(process.env.BENCH_INVOCATIONS ?? 2000);
+const WARMUP = 200;
+const WORK = join(__dirname, '.work', 'runtime');
+const README = join(__dirname, 'README.md');
+const SECTION = '## Runtime (bench:runtime)';
+const EVENT = JSON.stringify({ ping: 1 });
+
+interface Round {
+  readonly perSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+}
+
+/** POSTs `body` to `url` `count` times, one after another, and measures each. */
+async function drive(port: number, path: string, count: number): Promise<Round> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const latencies = new Float64Array(count);
+  const start = performance.now();
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': EVENT.length } }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      req.end(EVENT);
+    });
+    latencies[i] = performance.now() - t0;
+  }
+  const total = performance.now() - start;
+  agent.destroy();
+  latencies.sort();
+  return { perSecond: (count / total) * 1000, p50: latencies[Math.floor(count * 0.5)], p99: latencies[Math.floor(count * 0.99)] };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function startFloorServer(): Promise<{ port: number; close: () => void }> {
+  const body = JSON.stringify({ statusCode: 200, body: 'ok' });
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port, close: () => { server.close(); server.closeAllConnections(); } };
+}
+
+/** The same server in a child Node.js process: each round trip crosses processes, as the runtime's do. */
+async function startChildFloorServer(): Promise<{ port: number; close: () => void }> {
+  const source = `
+    const body = JSON.stringify({ statusCode: 200, body: 'ok' });
+    const server = require('node:http').createServer((req, res) => {
+      req.resume();
+      req.on('end', () => { res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length }); res.end(body); });
+    });
+    server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));`;
+  const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+    child.once('exit', (code) => reject(new Error(`floor server exited (${code})`)));
+  });
+  return { port, close: () => child.kill('SIGKILL') };
+}
+
+async function main(): Promise<void> {
+  mkdirSync(WORK, { recursive: true });
+  writeFileSync(join(WORK, 'index.mjs'), "export const handler = async () => ({ statusCode: 200, body: 'ok' });\n");
+  console.log(`bench:runtime: ${ROUNDS} rounds x ${N} warm invocations, node ${process.version}, ${cpus().length} cores`);
+
+  const emulator = await LambdaEmulator.start({
+    functions: [{ name: 'trivial', codeDir: WORK, handler: 'index.handler', command: nodejsCommand(), runtime: 'nodejs22.x', maxConcurrency: 1 }],
+  });
+  const floor = await startFloorServer();
+  const childFloor = await startChildFloorServer();
+  const paths = [
+    { name: 'ours: Invoke API + emulator + our client (Node.js)', port: Number(new URL(emulator.url).port), path: '/2015-03-31/functions/trivial/invocations' },
+    { name: 'floor: loopback HTTP round trip, server in this process', port: floor.port, path: '/' },
+    { name: 'floor: loopback HTTP round trip, server in a child process', port: childFloor.port, path: '/' },
+  ];
+  const rounds: Round[][] = paths.map(() => []);
+  try {
+    // cold start and warm-up of every path (JIT, sockets)
+    for (const p of paths) await drive(p.port, p.path, WARMUP);
+    for (let round = 0; round < ROUNDS; round++) {
+      // rotate the order so drift (other load on the machine) hits every path alike
+      for (let k = 0; k < paths.length; k++) {
+        const i = (round + k) % paths.length;
+        rounds[i].push(await drive(paths[i].port, paths[i].path, N));
+      }
+      console.log(`  round ${round + 1}: ${paths.map((p, i) => `${p.name.split(':')[0]} ${rounds[i][round].perSecond.toFixed(0)}/s`).join(', ')}`);
+    }
+    if (emulator.instances('trivial') !== 1) throw new Error('the function was not kept warm (more than one instance)');
+
+    const medians = rounds.map((r) => ({
+      perSecond: median(r.map((x) => x.perSecond)), p50: median(r.map((x) => x.p50)), p99: median(r.map((x) => x.p99)),
+    }));
+    const ours = medians[0];
+    const lines = [
+      '| path | invocations/s | p50 (ms) | p99 (ms) | ours / this (time per invocation) |',
+      '|---|---:|---:|---:|---:|',
+      ...paths.map((p, i) => `| ${p.name} | ${medians[i].perSecond.toFixed(0)} | ${medians[i].p50.toFixed(3)} | ${medians[i].p99.toFixed(3)} | ${(medians[i].perSecond / ours.perSecond).toFixed(2)}x |`),
+    ];
+    const verdicts = [1, 2].map((i) => {
+      const ratio = medians[i].perSecond / ours.perSecond;
+      return `vs ${paths[i].name.replace('floor: ', '')}: ${ratio.toFixed(2)}x by throughput, ${(ours.p50 / medians[i].p50).toFixed(2)}x by p50 (target <= 1.5x: ${ratio <= 1.5 ? 'met' : 'NOT met'})`;
+    });
+    console.log(`\n${lines.join('\n')}\n\n${verdicts.join('\n')}`);
+    writeSection([
+      `Warm invocations of a trivial async handler through the Invoke API, the emulator and our runtime interface client (a Node.js ${process.version} process), against the same number of plain loopback HTTP round trips (node:http server, keep-alive client) measured in the same run, with the server in this process and in a child process. One sequential keep-alive client, one warm instance; medians of ${ROUNDS} rounds of ${N}; ${cpus().length} cores (${cpus()[0]?.model.trim()}) shared with other jobs; ${new Date().toISOString().slice(0, 10)}.`,
+      '',
+      ...lines,
+      '',
+      ...verdicts.map((v) => `- ${v}`),
+      '',
+      'Each invocation is three HTTP exchanges across two processes (caller → Invoke API in the emulator; emulator → runtime, the answer to its waiting `next`; runtime → emulator, the `response` POST, after which the runtime calls `next` again), where a floor round trip is one exchange.',
+    ]);
+  } finally {
+    floor.close();
+    childFloor.close();
+    await emulator.close();
+  }
+}
+
+/** Replaces (or appends) this benchmark's section of bench/README.md, leaving the others alone. */
+function writeSection(body: string[]): void {
+  const current = existsSync(README) ? readFileSync(README, 'utf8') : '# Benchmarks\n';
+  const section = `${SECTION}\n\n${body.join('\n')}\n`;
+  const start = current.indexOf(SECTION);
+  let next: string;
+  if (start < 0) {
+    next = `${current.trimEnd()}\n\n${section}`;
+  } else {
+    const after = current.indexOf('\n## ', start + SECTION.length);
+    next = current.slice(0, start) + section + (after < 0 ? '' : `\n${current.slice(after + 1)}`);
+  }
+  writeFileSync(README, next);
+  console.log(`bench:runtime: wrote ${SECTION} in bench/README.md`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
