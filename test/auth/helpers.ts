@@ -5,6 +5,7 @@
  * on 127.0.0.1, and a handler factory with captured logs.
  */
 import { generateKeyPairSync, KeyObject, sign as cryptoSign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -117,26 +118,27 @@ export function makeHandler(env: NodeJS.ProcessEnv = baseEnv(), options: Authori
   return { handler, logs };
 }
 
-/** An HTTP API payload 2.0 authorizer event (shape of test/fixtures/events/example-apigw-v2-custom-authorizer-v2-request.json). */
+/** A real authorizer event from test/auth/fixtures (see its README for the sources), parsed. */
+export function loadAuthEvent(name: string): any {
+  return JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8'));
+}
+
+const HTTP_V2 = loadAuthEvent('example-apigw-v2-custom-authorizer-v2-request.json');
+const REST_TOKEN = loadAuthEvent('powertools-ts-rest-authorizer-token.json');
+
+/** The real HTTP API payload 2.0 authorizer event with `authorization` as its identity source and header. */
 export function httpEvent(authorization: string | undefined): unknown {
   return {
-    version: '2.0',
-    type: 'REQUEST',
-    routeArn: 'arn:aws:execute-api:us-east-1:123456789012:abcdef123/test/GET/request',
+    ...HTTP_V2,
     identitySource: authorization === undefined ? [] : [authorization],
-    routeKey: 'GET /request',
-    rawPath: '/request',
-    headers: authorization === undefined ? {} : { authorization },
+    headers: { ...HTTP_V2.headers, ...(authorization === undefined ? {} : { authorization }) },
   };
 }
 
-/** A REST API TOKEN authorizer event (shape of powertools-ts-rest-authorizer-token.json). */
+/** The real REST API TOKEN authorizer event with `authorization` as its token. */
 export function tokenEvent(authorization: string | undefined): unknown {
-  return {
-    type: 'TOKEN',
-    methodArn: 'arn:aws:execute-api:eu-west-1:123456789012:puhdx84jy9/prod/POST/lambda-token',
-    ...(authorization === undefined ? {} : { authorizationToken: authorization }),
-  };
+  const { authorizationToken: _dropped, ...rest } = REST_TOKEN;
+  return authorization === undefined ? rest : { ...rest, authorizationToken: authorization };
 }
 
 /** Runs the handler on an HTTP API event and says whether it allowed. Fails the test if it throws. */
