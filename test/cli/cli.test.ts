@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { CLI, runCli, synthApp } from './helpers';
 import { eventPath } from '../helpers/fixtures';
 
+/** arm64 emulation is only needed (and tested) on x86_64 machines. */
+const onX64 = process.arch === 'x64' ? test : test.skip;
+
 let app: string;
 let nodejsApp: string;
 let synthStderr: string;
@@ -61,6 +64,33 @@ describe('list', () => {
     const fns = JSON.parse(r.stdout);
     expect(fns.find((f: any) => f.path === 'NodejsApp/Greeter')).toMatchObject({ runtime: 'nodejs22.x', architecture: 'x86_64', supported: true });
     expect(fns.find((f: any) => f.path === 'NodejsApp/Py')).toMatchObject({ supported: false, unsupported: expect.stringMatching(/python3\.12 is not supported/) });
+  });
+});
+
+describe('nested stages, custom runtimes, inline code', () => {
+  test('functions of a nested Stage are listed with their construct paths', () => {
+    const fns = JSON.parse(runCli(['list', '--assembly', nodejsApp, '--json']).stdout);
+    expect(fns.map((f: any) => f.path).sort()).toEqual([
+      'NodejsApp/Greeter', 'NodejsApp/Py', 'Prod/Backend/ArmBinary', 'Prod/Backend/Custom', 'Prod/Backend/Inline', 'Prod/Backend/NoBootstrap',
+    ]);
+    expect(fns.find((f: any) => f.path === 'Prod/Backend/NoBootstrap')).toMatchObject({ supported: false, unsupported: 'its provided.al2023 asset has no bootstrap file' });
+  });
+
+  test('a provided.al2023 function runs its bootstrap', () => {
+    const r = runCli(['invoke', 'Prod/Backend/Custom', '--assembly', nodejsApp, '--example', 'kafka']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ custom: true, got: { eventSource: 'aws:kafka' } });
+  });
+
+  test('inline code (Code.fromInline) runs as index.js', () => {
+    const r = runCli(['invoke', 'Inline', '--assembly', nodejsApp, '-'], { input: '{"name":"x"}' });
+    expect([r.code, JSON.parse(r.stdout)]).toEqual([0, { inline: 'x' }]);
+  });
+
+  onX64('an arm64 binary bootstrap needs qemu-user: without it, how to install it', () => {
+    const r = runCli(['invoke', 'ArmBinary', '--assembly', nodejsApp], { env: { ...process.env, PATH: '/nonexistent' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Prod\/Backend\/ArmBinary \(an arm64 bootstrap\) needs qemu-user to run on this x86_64 machine.*apt-get install qemu-user-static libc6-arm64-cross/);
   });
 });
 
@@ -118,7 +148,7 @@ describe('invoke', () => {
     expect(r.stderr).toMatch(/CliTest\/Fail failed after .* TypeError: boom/);
   });
 
-  test('--arch arm64 without qemu says how to install it', () => {
+  onX64('--arch arm64 without qemu says how to install it', () => {
     const r = runCli(['invoke', 'Echo', '--assembly', app, '--arch', 'arm64'], { env: { ...process.env, PATH: '/nonexistent' } });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/qemu-aarch64-static/);
@@ -147,6 +177,7 @@ describe('bad input: a clear message and a non-zero exit', () => {
     ['unknown function (typo → closest names)', () => ['invoke', 'Ech', '--assembly', app], /no function 'Ech'.*Did you mean:\n\s+Echo/s],
     ['ambiguous function', () => ['invoke', 'CliTest', '--assembly', app], /'CliTest' is ambiguous; it matches:\n\s+CliTest\/Echo/],
     ['unsupported runtime', () => ['invoke', 'Py', '--assembly', nodejsApp], /NodejsApp\/Py cannot run locally: runtime python3\.12 is not supported/],
+    ['custom runtime without bootstrap', () => ['invoke', 'NoBootstrap', '--assembly', nodejsApp], /cannot run locally: its provided\.al2023 asset has no bootstrap file/],
     ['malformed event file', () => ['invoke', 'Echo', '--assembly', app, '--event', tempFile('bad.json', '{"a": ')], /the event from .*bad\.json is not valid JSON/],
     ['missing event file', () => ['invoke', 'Echo', '--assembly', app, '--event', '/nonexistent/e.json'], /event file not found: \/nonexistent\/e\.json/],
     ['unknown sample event', () => ['invoke', 'Echo', '--assembly', app, '--example', 'sqss'], /no sample event 'sqss'. Did you mean: sqs/],
