@@ -42,7 +42,10 @@ export function synthApp(appFile: string): { dir: string; run: CliRun } {
 /** A running `ts-lambda serve`, with the URL it announced. */
 export interface Served {
   readonly child: ChildProcess;
+  /** the URL of the first API served (or of the function URLs) */
   readonly url: string;
+  /** construct path of each HTTP API → its URL */
+  readonly apis: ReadonlyMap<string, string>;
   stderr(): string;
   stop(): Promise<number | null>;
 }
@@ -66,7 +69,8 @@ export function startServe(args: string[], timeout = 60_000, cwd = ROOT): Promis
       if (err.includes('ts-lambda: ready')) {
         clearTimeout(timer);
         const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
-        resolve({ child, url: m ? m[1] : '', stderr: () => err, stop });
+        const apis = new Map([...err.matchAll(/serving HTTP API (\S+) .* on (http:\/\/\S+)/g)].map((a) => [a[1], a[2]]));
+        resolve({ child, url: apis.values().next().value ?? (m ? m[1] : ''), apis, stderr: () => err, stop });
       }
     });
     child.on('exit', (code) => {

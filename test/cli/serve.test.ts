@@ -42,10 +42,13 @@ async function waitFor(ok: () => boolean): Promise<void> {
 
 let assembly: string;
 let served: Served;
+/** URL of the CliTest/Api HTTP API */
+let api: string;
 
 beforeAll(async () => {
   assembly = synthApp('test/cli/fixtures/app.ts').dir;
   served = await startServe(['--assembly', assembly, '--port', '0']);
+  api = served.apis.get('CliTest/Api')!;
 }, 300_000);
 
 afterAll(async () => {
@@ -63,7 +66,7 @@ describe('serve: routes and the payload 2.0 event', () => {
   });
 
   test('GET /pets/{id}: the event as API Gateway builds it; the structured response mapped back', async () => {
-    const r = await call(`${served.url}/pets/42?a=1&a=2&b=x%20y`, {
+    const r = await call(`${api}/pets/42?a=1&a=2&b=x%20y`, {
       headers: { 'Cookie': 'c1=v1; c2=v2', 'X-Multi': ['1', '2'], 'User-Agent': 'jest' },
     });
     expect(r.status).toBe(201);
@@ -100,44 +103,44 @@ describe('serve: routes and the payload 2.0 event', () => {
   });
 
   test('an exact route wins over a parameter; a plain value is inferred as a 200 JSON response', async () => {
-    const r = await call(`${served.url}/pets/mine`);
+    const r = await call(`${api}/pets/mine`);
     expect([r.status, r.headers['content-type'], r.json()]).toEqual([200, 'application/json', { hello: 'world' }]);
   });
 
   test('a binary request body arrives base64-encoded on a greedy route; text bodies as they are', async () => {
     const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff]);
-    const bin = (await call(`${served.url}/files/a/b.png`, { method: 'PUT', headers: { 'Content-Type': 'image/png' }, body: bytes })).json().event;
+    const bin = (await call(`${api}/files/a/b.png`, { method: 'PUT', headers: { 'Content-Type': 'image/png' }, body: bytes })).json().event;
     expect(bin).toMatchObject({ routeKey: 'ANY /files/{proxy+}', pathParameters: { proxy: 'a/b.png' }, isBase64Encoded: true });
     expect(Buffer.from(bin.body, 'base64')).toEqual(bytes);
-    const text = (await call(`${served.url}/files/x`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"a":1}' })).json().event;
+    const text = (await call(`${api}/files/x`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"a":1}' })).json().event;
     expect([text.isBase64Encoded, text.body, text.requestContext.http.method]).toEqual([false, '{"a":1}', 'POST']);
   });
 
   test('responses: base64 bodies decoded, a string inferred, a malformed response → 500', async () => {
-    const bin = await call(`${served.url}/files/x?mode=binary`);
+    const bin = await call(`${api}/files/x?mode=binary`);
     expect([bin.status, bin.headers['content-type'], [...bin.body]]).toEqual([200, 'application/octet-stream', [0, 1, 2, 255]]);
-    const text = await call(`${served.url}/files/x?mode=text`);
+    const text = await call(`${api}/files/x?mode=text`);
     expect([text.status, text.headers['content-type'], text.body.toString()]).toEqual([200, 'application/json', 'just text']);
-    const bad = await call(`${served.url}/files/x?mode=bad`);
+    const bad = await call(`${api}/files/x?mode=bad`);
     expect([bad.status, bad.json()]).toEqual([500, { message: 'Internal Server Error' }]);
   });
 
   test('a function error → 500; no route → 404', async () => {
-    const fail = await call(`${served.url}/fail`);
+    const fail = await call(`${api}/fail`);
     expect([fail.status, fail.json()]).toEqual([500, { message: 'Internal Server Error' }]);
     await waitFor(() => /GET \/fail → 500 .*the function failed: .*boom/.test(served.stderr()));
     expect(served.stderr()).toMatch(/GET \/fail → 500 .*the function failed: .*boom/);
-    const none = await call(`${served.url}/nothing/here`);
+    const none = await call(`${api}/nothing/here`);
     expect([none.status, none.json()]).toEqual([404, { message: 'Not Found' }]);
   });
 });
 
 describe('serve: Lambda authorizers', () => {
   test('missing identity source → 401 without calling the authorizer; allow; cache hit; deny; error', async () => {
-    const missing = await call(`${served.url}/private`);
+    const missing = await call(`${api}/private`);
     expect([missing.status, missing.json()]).toEqual([401, { message: 'Unauthorized' }]);
 
-    const allowed = await call(`${served.url}/private`, { headers: { Authorization: 'Bearer allow' } });
+    const allowed = await call(`${api}/private`, { headers: { Authorization: 'Bearer allow' } });
     expect(allowed.status).toBe(201);
     const first = allowed.json().event.requestContext.authorizer;
     expect(first.lambda).toMatchObject({ user: 'alice' });
@@ -146,32 +149,32 @@ describe('serve: Lambda authorizers', () => {
     const callsAfterFirst = first.lambda.calls;
 
     // same identity within the TTL: the cached result (and context), no new call
-    const again = await call(`${served.url}/private?x=1`, { headers: { Authorization: 'Bearer allow' } });
+    const again = await call(`${api}/private?x=1`, { headers: { Authorization: 'Bearer allow' } });
     expect(again.status).toBe(201);
     expect(again.json().event.requestContext.authorizer.lambda.calls).toBe(callsAfterFirst);
 
-    const denied = await call(`${served.url}/private`, { headers: { Authorization: 'Bearer nope' } });
+    const denied = await call(`${api}/private`, { headers: { Authorization: 'Bearer nope' } });
     expect([denied.status, denied.json()]).toEqual([403, { message: 'Forbidden' }]);
 
     // the authorizer was called once for the second identity, not for the cached one
-    const third = await call(`${served.url}/private`, { headers: { Authorization: 'Bearer allow' } });
+    const third = await call(`${api}/private`, { headers: { Authorization: 'Bearer allow' } });
     expect(third.json().event.requestContext.authorizer.lambda.calls).toBe(callsAfterFirst);
-    const errored = await call(`${served.url}/private`, { headers: { Authorization: 'Bearer crash' } });
+    const errored = await call(`${api}/private`, { headers: { Authorization: 'Bearer crash' } });
     expect([errored.status, errored.json()]).toEqual([500, { message: 'Internal Server Error' }]);
   });
 
   test('IAM policy authorizer (payload 1.0, no cache): allow with context, explicit deny → 403, missing → 401', async () => {
-    const ok = await call(`${served.url}/iam/things`, { headers: { 'X-Token': 'allow' } });
+    const ok = await call(`${api}/iam/things`, { headers: { 'X-Token': 'allow' } });
     expect(ok.status).toBe(201);
     expect(ok.json().event.requestContext.authorizer.lambda).toMatchObject({ via: 'iam' });
-    const deny = await call(`${served.url}/iam/things`, { headers: { 'X-Token': 'deny' } });
+    const deny = await call(`${api}/iam/things`, { headers: { 'X-Token': 'deny' } });
     expect(deny.status).toBe(403);
-    const missing = await call(`${served.url}/iam/things`);
+    const missing = await call(`${api}/iam/things`);
     expect(missing.status).toBe(401);
   });
 
   test('a JWT authorizer is reported as not supported locally', async () => {
-    const r = await call(`${served.url}/jwt`);
+    const r = await call(`${api}/jwt`);
     expect(r.status).toBe(501);
     expect(r.json().message).toMatch(/cannot check a JWT authorizer/);
   });
@@ -179,17 +182,27 @@ describe('serve: Lambda authorizers', () => {
 
 describe('serve: function URLs and bad input', () => {
   test('/lambda-url/<name>/ calls the function with a function URL event', async () => {
-    const plain = await call(`${served.url}/lambda-url/Plain/`);
+    const plain = await call(`${api}/lambda-url/Plain/`);
     expect([plain.status, plain.json()]).toEqual([200, { hello: 'world' }]);
-    const echo = (await call(`${served.url}/lambda-url/Echo/some/path?x=1`)).json().event;
+    const echo = (await call(`${api}/lambda-url/Echo/some/path?x=1`)).json().event;
     expect(echo).toMatchObject({ rawPath: '/some/path', rawQueryString: 'x=1', routeKey: '$default', queryStringParameters: { x: '1' } });
     expect(echo.requestContext.domainName).toMatch(/^[a-z0-9]+\.lambda-url\.us-east-1\.on\.aws$/);
-    const none = await call(`${served.url}/lambda-url/Nope/`);
+    const none = await call(`${api}/lambda-url/Nope/`);
     expect(none.status).toBe(404);
   });
 
+  test('every HTTP API on its own port; a named stage prefixes the paths', async () => {
+    const staged = served.apis.get('CliTest/Staged');
+    expect(staged).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(staged).not.toBe(api);
+    const r = await call(`${staged}/prod/hello`);
+    expect(r.status).toBe(201);
+    expect(r.json().event).toMatchObject({ rawPath: '/prod/hello', routeKey: 'GET /hello', requestContext: { stage: 'prod' } });
+    expect((await call(`${staged}/hello`)).status).toBe(404);
+  });
+
   test('a port in use: a clear message and a non-zero exit', () => {
-    const port = new URL(served.url).port;
+    const port = new URL(api).port;
     const r = runCli(['serve', '--assembly', assembly, '--port', port]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(new RegExp(`port ${port} on 127\\.0\\.0\\.1 is in use; choose another with --port`));

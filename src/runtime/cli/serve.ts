@@ -22,6 +22,9 @@ import { SourceWatcher, watchSources } from './watch';
 /** The account id of the local API Gateway (`requestContext.accountId`), the one AWS documentation uses. */
 const ACCOUNT_ID_LOCAL = '123456789012';
 
+/** HTTP APIs give an integration at most 30 s, then answer 503. */
+const INTEGRATION_TIMEOUT_MS = 30_000;
+
 export interface ServeContext {
   /** Reads the assembly (synthesizing first when --app is given). */
   readonly loadAssembly: () => Promise<Assembly>;
@@ -84,7 +87,14 @@ export class Gateway {
     const path = request.url.split('?')[0];
     if (path === '/lambda-url' || path.startsWith('/lambda-url/')) return this.functionUrl(request);
     if (!api) return { response: gatewayError(404), note: 'no HTTP API on this port; function URLs are under /lambda-url/<name>/' };
-    const match = this.routers.get(api.path)?.match(request.method, path);
+    // a named stage (not `$default`) is the first segment of the path
+    let routePath = path;
+    if (api.stageName !== '$default') {
+      const prefix = `/${api.stageName}`;
+      if (path !== prefix && !path.startsWith(`${prefix}/`)) return { response: gatewayError(404), note: `the API's stage is ${api.stageName}: paths start with ${prefix}/` };
+      routePath = path.slice(prefix.length) || '/';
+    }
+    const match = this.routers.get(api.path)?.match(request.method, routePath);
     if (!match) return { response: gatewayError(404), note: 'no route matches' };
     const route = match.route.value;
     const target: ApiTarget = {
@@ -122,8 +132,16 @@ export class Gateway {
     return this.call(fn, event, parts.requestContext.requestId, route.routeKey);
   }
 
-  private async call(fn: FunctionInfo, event: Record<string, unknown>, requestId: string, label: string): Promise<{ response: HttpResponse; note: string }> {
-    const result = await this.runner.invoke(fn, JSON.stringify(event));
+  /** Invokes `fn` and maps its answer; an API route (`gateway`) gets API Gateway's integration timeout, a function URL none. */
+  private async call(fn: FunctionInfo, event: Record<string, unknown>, requestId: string, label: string, gateway = true): Promise<{ response: HttpResponse; note: string }> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((done) => {
+      if (gateway) timer = setTimeout(() => done(undefined), INTEGRATION_TIMEOUT_MS);
+    });
+    const result = await Promise.race([this.runner.invoke(fn, JSON.stringify(event)), timeout]).finally(() => clearTimeout(timer));
+    if (!result) {
+      return { response: withRequestId(gatewayError(503), requestId), note: `${label} → ${fn.path}: no answer within API Gateway's ${INTEGRATION_TIMEOUT_MS / 1000} s integration timeout` };
+    }
     const note = `${label} → ${fn.path}, ${result.durationMs.toFixed(1)} ms`;
     if (!result.ok) {
       const response = gatewayError(500);
@@ -157,7 +175,7 @@ export class Gateway {
       domainName: `${urlId}.lambda-url.${this.region}.on.aws`,
     };
     const parts = requestParts({ ...request, url: `${m[2] ?? '/'}${m[3] ?? ''}` }, target);
-    return this.call(fn, httpApiEvent(parts, target), parts.requestContext.requestId, `function URL ${name}`);
+    return this.call(fn, httpApiEvent(parts, target), parts.requestContext.requestId, `function URL ${name}`, false);
   }
 
   /** A description of what is served, for people. */
