@@ -111,7 +111,7 @@ export interface HttpApiFunctionProps extends TypeScriptFunctionProps {
   readonly throttle?: apigwv2.ThrottleSettings;
 
   /**
-   * The name of the HTTP API.
+   * The name of the HTTP API. (Its description is the function's `description`.)
    * @default - the construct's id
    */
   readonly apiName?: string;

@@ -75,7 +75,7 @@ test('POST /pets creates a pet owned by the JWT subject', () => {
 
 test('POST /pets with a base64 body and a Lambda authorizer context', () => {
   const event = loadEvent('example-apigw-v2-request-lambda-authorizer.json');
-  const withSub = { ...event.requestContext, authorizer: { lambda: { ...event.requestContext.authorizer.lambda, sub: 'user-7' } } };
+  const withSub = { ...event.requestContext, authorizer: { lambda: { ...event.requestContext.authorizer.lambda, principalId: 'user-7' } } };
   const body = Buffer.from(JSON.stringify({ name: 'Nemo' })).toString('base64');
   const result = invoke(retarget({ ...event, requestContext: withSub }, 'POST', '/pets', { body, isBase64Encoded: true }));
   expect(result.statusCode).toBe(201);

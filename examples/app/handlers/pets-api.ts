@@ -44,10 +44,13 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGateway
   return json(404, { message: `Not found: ${method} ${path}` });
 };
 
-/** Who called: the subject the authorizer found (JWT authorizer or Lambda authorizer), if any. */
+/**
+ * Who called: the token's subject from a JWT authorizer, or the principal id
+ * a Lambda authorizer (such as OidcAuthorizer) put in its context.
+ */
 function caller(event: APIGatewayProxyEventV2): string | undefined {
   const authorizer = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> }; lambda?: Record<string, unknown> | null } }).authorizer;
-  const sub = authorizer?.jwt?.claims?.sub ?? authorizer?.lambda?.sub;
+  const sub = authorizer?.jwt?.claims?.sub ?? authorizer?.lambda?.principalId;
   return typeof sub === 'string' ? sub : undefined;
 }
 
