@@ -208,6 +208,10 @@ async function invoke(options: Options, positionals: string[]): Promise<number> 
   try {
     runner.prepare(fn);
     say(`ts-lambda: invoking ${fn.path} (${fn.runtime}, ${fn.architecture}${archNote(fn, options)})`);
+    const fitting = fn.triggers.map((t) => TRIGGER_EVENTS[t]).find((e) => e !== undefined);
+    if (options.event === undefined && options.example === undefined && !positionals.includes('-')) {
+      say(`ts-lambda: no event given, sending {}${fitting ? ` (its ${fn.triggers.join('/')} trigger sends events like --example ${fitting})` : ''}`);
+    }
     const result = await runner.invoke(fn, event);
     const memory = result.maxMemoryUsedMB !== undefined ? `, max memory ${result.maxMemoryUsedMB} MB of ${result.memorySizeMB} MB` : '';
     const init = result.initDurationMs !== undefined ? ` (init ${result.initDurationMs.toFixed(1)} ms)` : '';
