@@ -1,2 +1,3 @@
-// Public API of this area: re-exports only.
-export {};
+export * from './jwt-algorithm';
+export * from './oidc-claim-rule';
+export * from './oidc-authorizer';

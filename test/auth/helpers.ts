@@ -10,7 +10,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
-import type * as Jose from 'jose';
+import type * as Jose from 'jose' with { 'resolution-mode': 'import' };
 import { ENV } from '../../src/auth/private/contract';
 import { AuthorizerLogger, AuthorizerOptions, createAuthorizer } from '../../src/runtime/authorizer/authorizer';
 import { loadConfig } from '../../src/runtime/authorizer/config';
