@@ -85,20 +85,23 @@ function samplePath(route: RouteInfo): { method: string; path: string } {
 }
 
 /**
- * A signed token the example app's OidcAuthorizer accepts: a key pair made
- * here (jose), its public JWKS given to the authorizer function with
- * --env-file (OIDC_JWKS), issuer, audience and scopes read from the template.
+ * A signed token the example app's OidcAuthorizer accepts. The private key of
+ * the JWKS the app pre-seeds is not in the repository, so the demo makes a
+ * key pair of the same algorithm (jose), gives its public JWKS to the
+ * authorizer function with --env-file (OIDC_JWKS), and signs with it; issuer,
+ * audience and required scopes are read from the authorizer's template.
  */
 async function tokenFor(authorizerLogicalId: string, env: Readonly<Record<string, unknown>>): Promise<{ token: string; envFile: string }> {
   const jose = await import('jose');
-  const { publicKey, privateKey } = await jose.generateKeyPair('RS256');
-  const jwk = { ...(await jose.exportJWK(publicKey)), kid: 'demo-key', alg: 'RS256', use: 'sig' };
-  const issuer = typeof env.OIDC_ISSUER === 'string' ? env.OIDC_ISSUER : 'https://issuer.example.com';
-  const audiences = typeof env.OIDC_AUDIENCES === 'string' ? JSON.parse(env.OIDC_AUDIENCES) as string[] : ['demo'];
-  const scopes = typeof env.OIDC_REQUIRED_SCOPES === 'string' ? env.OIDC_REQUIRED_SCOPES.split(/[ ,]+/).filter(Boolean) : [];
-  const token = await new jose.SignJWT({ scope: scopes.join(' ') })
-    .setProtectedHeader({ alg: 'RS256', kid: 'demo-key', typ: 'JWT' })
-    .setIssuer(issuer)
+  const text = (name: string) => (typeof env[name] === 'string' ? env[name] as string : undefined);
+  const seeded = text('OIDC_JWKS') ? (JSON.parse(text('OIDC_JWKS')!) as { keys?: Array<{ alg?: string }> }).keys?.[0]?.alg : undefined;
+  const alg = seeded ?? text('OIDC_ALGORITHMS')?.split(',')[0] ?? 'RS256';
+  const { publicKey, privateKey } = await jose.generateKeyPair(alg, { extractable: true });
+  const jwk = { ...(await jose.exportJWK(publicKey)), kid: 'demo-key', alg, use: 'sig' };
+  const audiences = text('OIDC_AUDIENCES') ? JSON.parse(text('OIDC_AUDIENCES')!) as string[] : ['demo'];
+  const token = await new jose.SignJWT({ scope: text('OIDC_REQUIRED_SCOPES') ?? '' })
+    .setProtectedHeader({ alg, kid: 'demo-key', typ: 'JWT' })
+    .setIssuer(text('OIDC_ISSUER') ?? 'https://issuer.example.com/')
     .setAudience(audiences[0])
     .setSubject('demo-user')
     .setIssuedAt()
@@ -106,6 +109,7 @@ async function tokenFor(authorizerLogicalId: string, env: Readonly<Record<string
     .sign(privateKey);
   const envFile = join(mkdtempSync(join(tmpdir(), 'ts-lambda-demo-')), 'env.json');
   writeFileSync(envFile, JSON.stringify({ [authorizerLogicalId]: { OIDC_JWKS: JSON.stringify({ keys: [jwk] }) } }));
+  console.log(`   (a ${alg} key pair made for the demo; its public JWKS replaces the authorizer's pre-seeded one through --env-file)`);
   return { token, envFile };
 }
 
@@ -145,7 +149,11 @@ async function serveHttpApis(): Promise<void> {
         const body = ['POST', 'PUT', 'PATCH'].includes(method) ? JSON.stringify({ name: 'demo' }) : undefined;
         const headers: Record<string, string> = body ? { 'content-type': 'application/json' } : {};
         const attempts: Array<[string, Record<string, string>]> = route.authorizationType === 'CUSTOM' && auth
-          ? [['without a token', headers], ['with a valid token', { ...headers, authorization: `Bearer ${auth.token}` }]]
+          ? [
+            ['without a token', headers],
+            ['with a forged token', { ...headers, authorization: `Bearer ${auth.token.slice(0, -8)}AAAAAAAA` }],
+            ['with a valid token', { ...headers, authorization: `Bearer ${auth.token}` }],
+          ]
           : [['', headers]];
         for (const [what, h] of attempts) {
           const reply = await call(`${base}${path}`, method, h, body);

@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { Assembly, FunctionInfo, HttpApiInfo, RouteInfo } from './assembly';
 import { EnvFile } from './env';
 import { CliError } from './errors';
-import { matchFunctions, shortName } from './find';
+import { matchFunctions } from './find';
 import { LambdaAuthorizer } from './http/authorizer';
 import { ApiTarget, HttpRequest, httpApiEvent, requestParts } from './http/request';
 import { gatewayError, HttpResponse, mapResponse } from './http/response';
@@ -195,11 +195,18 @@ export class Gateway {
 
   public functionUrls(url: string): string {
     const runnable = this.assembly.functions.filter((f) => !f.unsupported);
-    return runnable.map((f) => {
-      const short = shortName(f, this.assembly.functions);
-      return `  ${url}/lambda-url/${short.includes('/') ? f.logicalId : short}/`;
-    }).join('\n');
+    return runnable.map((f) => `  ${url}/lambda-url/${urlName(f, this.assembly.functions)}/`).join('\n');
   }
+}
+
+/** The one-segment name of `fn` under /lambda-url/: its id, or the construct that holds it, or its logical id. */
+export function urlName(fn: FunctionInfo, all: readonly FunctionInfo[]): string {
+  const segments = fn.path.split('/').slice(1).reverse();
+  const unique = segments.find((name) => {
+    const found = matchFunctions(name, all);
+    return found.length === 1 && found[0] === fn;
+  });
+  return unique ?? fn.logicalId;
 }
 
 function withRequestId(response: HttpResponse, requestId: string): HttpResponse {
