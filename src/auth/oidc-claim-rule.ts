@@ -7,13 +7,13 @@
  * claim as its JSON text (`true`, `42`); objects and null never match.
  *
  * @example
- * OidcClaimRule.equals('tenant', 'acme');
+ * OidcClaimRule.equalTo('tenant', 'acme');
  * OidcClaimRule.oneOf('role', ['admin', 'editor']);
  * OidcClaimRule.contains('groups', 'staff');
  */
 export class OidcClaimRule {
-  /** The claim must equal `value` (e.g. `equals('email_verified', 'true')`). */
-  public static equals(claim: string, value: string): OidcClaimRule {
+  /** The claim must equal `value` (e.g. `equalTo('email_verified', 'true')`). */
+  public static equalTo(claim: string, value: string): OidcClaimRule {
     return new OidcClaimRule(claim, 'equals', [value]);
   }
 

@@ -5,10 +5,10 @@
  * token, so a denial here is never "everything is denied".
  */
 import { createHmac, generateKeyPairSync } from 'node:crypto';
-import { ENV } from '../../src/auth/private/contract';
 import {
   AUDIENCE, b64, baseEnv, claims, httpEvent, ISSUER, jose, jwksOf, keys, makeHandler, makeKey, NOW, sign, signRaw, tokenEvent,
 } from './helpers';
+import { ENV } from '../../src/auth/private/contract';
 
 const rsa = () => keys().get('RS256')!;
 const WEAK = generateKeyPairSync('rsa', { modulusLength: 1024 });
@@ -226,6 +226,7 @@ const ATTACKS: { [name: string]: Attack } = {
       const t = await sign(ec()); // 64-byte signature: 86 characters, 4 unused bits in the last one
       const last = t[t.length - 1];
       const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      // eslint-disable-next-line no-bitwise -- set an unused trailing bit
       return t.slice(0, -1) + alphabet[alphabet.indexOf(last) | 1];
     },
     reason: 'token_encoding',

@@ -11,9 +11,9 @@
  *
  * We must never allow what jose denies.
  */
-import { ENV } from '../../src/auth/private/contract';
 import { AUDIENCE, baseEnv, claims, httpEvent, ISSUER, jose, jwksOf, keys, makeHandler, makeKey, NOW, sign } from './helpers';
 import { mutations } from './mutations';
+import { ENV } from '../../src/auth/private/contract';
 
 const STRICTER = new Set(['iat_future', 'claim_forbidden_name', 'token_encoding', 'principal_missing']);
 const TOLERANCE = 5;
@@ -26,8 +26,12 @@ test('ours agrees with jose on valid, invalid and mutated tokens, except documen
   const oracle = async (token: string): Promise<boolean> => {
     try {
       await j.jwtVerify(token, localJwks, {
-        issuer: ISSUER, audience: AUDIENCE, algorithms: all.map((k) => k.alg), clockTolerance: TOLERANCE,
-        currentDate: new Date(NOW * 1000), requiredClaims: ['exp'],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: all.map((k) => k.alg),
+        clockTolerance: TOLERANCE,
+        currentDate: new Date(NOW * 1000),
+        requiredClaims: ['exp'],
       });
       return true;
     } catch {

@@ -23,6 +23,7 @@ export function jose(): typeof Jose {
   if (!joseModule) {
     const outfile = join(tempDir('jose-cjs-'), 'jose.cjs');
     buildSync({ entryPoints: [require.resolve('jose')], bundle: true, format: 'cjs', platform: 'node', target: 'node20', outfile, logLevel: 'error' });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the CJS bundle made just above
     joseModule = require(outfile) as typeof Jose;
   }
   return joseModule;

@@ -4,11 +4,11 @@
  * every way the endpoint can fail. Servers run on 127.0.0.1 and close in
  * afterAll; the clock is the handler's injected one, so nothing is timed.
  */
-import { ENV } from '../../src/auth/private/contract';
-import { USER_AGENT } from '../../src/runtime/authorizer/fetch-json';
 import {
   AUDIENCE, claims, jwksOf, json, keys, makeHandler, makeKey, NOW, sign, TestServer,
 } from './helpers';
+import { ENV } from '../../src/auth/private/contract';
+import { USER_AGENT } from '../../src/runtime/authorizer/fetch-json';
 
 const rsa = () => keys().get('RS256')!;
 const rotated = makeKey('ES256', 'rotated-key');
@@ -162,8 +162,11 @@ describe('JWKS endpoint failures', () => {
 
   test.each(Object.keys(FAILURES))('%s: stale keys are served after the max age', async (name) => {
     const { handler, logs, advance } = setup({
-      [ENV.JWKS_URI]: FAILURES[name](), [ENV.ISSUER]: 'https://issuer.example.com/',
-      [ENV.JWKS]: JSON.stringify(jwksOf(rsa())), [ENV.JWKS_CACHE_MAX_AGE]: '60', [ENV.JWKS_COOLDOWN]: '10',
+      [ENV.JWKS_URI]: FAILURES[name](),
+      [ENV.ISSUER]: 'https://issuer.example.com/',
+      [ENV.JWKS]: JSON.stringify(jwksOf(rsa())),
+      [ENV.JWKS_CACHE_MAX_AGE]: '60',
+      [ENV.JWKS_COOLDOWN]: '10',
     });
     const token = await sign(rsa(), claims({ exp: NOW + 7200 }));
     advance(120);

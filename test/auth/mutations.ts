@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise -- a PRNG and bit flips are bitwise by nature */
 /**
  * Seeded random mutations of valid tokens, for the fuzz and differential
  * tests. Reproducible: the same seed gives the same mutations.

@@ -163,7 +163,7 @@ test('environment round trip: every prop reaches the handler\'s config reader wi
     principalIdClaims: ['oid', 'sub'],
     contextClaims: ['email'],
     requiredScopes: ['read', 'write'],
-    claims: [OidcClaimRule.equals('tenant', 'acme'), OidcClaimRule.oneOf('role', ['a', 'b']), OidcClaimRule.contains('groups', 'staff')],
+    claims: [OidcClaimRule.equalTo('tenant', 'acme'), OidcClaimRule.oneOf('role', ['a', 'b']), OidcClaimRule.contains('groups', 'staff')],
     clockTolerance: Duration.seconds(30),
     maxTokenAge: Duration.hours(12),
     jwks,
