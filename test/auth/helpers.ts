@@ -14,6 +14,7 @@ import type * as Jose from 'jose' with { 'resolution-mode': 'import' };
 import { ENV } from '../../src/auth/private/contract';
 import { AuthorizerLogger, AuthorizerOptions, createAuthorizer } from '../../src/runtime/authorizer/authorizer';
 import { loadConfig } from '../../src/runtime/authorizer/config';
+import { FetchError, fetchJson } from '../../src/runtime/authorizer/fetch-json';
 import { tempDir } from '../helpers/fixtures';
 
 let joseModule: typeof Jose | undefined;
@@ -106,7 +107,17 @@ export function baseEnv(jwks: unknown = jwksOf(...keys().values()), extra: NodeJ
   };
 }
 
-/** A handler from source, configured like the construct would, with a fixed clock and captured logs. */
+/** URLs that tests tried to fetch off the machine (always refused: tests only reach 127.0.0.1). */
+export const refusedFetches: string[] = [];
+
+/** The key cache's HTTP client in tests: loopback only; anything else fails like an unreachable host, without a DNS lookup. */
+export function loopbackOnlyFetch(url: string, timeoutMs: number): Promise<unknown> {
+  if (new URL(url).hostname === '127.0.0.1') return fetchJson(url, timeoutMs);
+  refusedFetches.push(url);
+  return Promise.reject(new FetchError('network', 'tests only reach 127.0.0.1'));
+}
+
+/** A handler from source, configured like the construct would, with a fixed clock, captured logs and loopback-only fetches. */
 export function makeHandler(env: NodeJS.ProcessEnv = baseEnv(), options: AuthorizerOptions = {}) {
   const logs = new CapturedLogs();
   let config;
@@ -115,7 +126,7 @@ export function makeHandler(env: NodeJS.ProcessEnv = baseEnv(), options: Authori
   } catch (err) {
     config = err as Error;
   }
-  const handler = createAuthorizer(config, { logger: logs, now: () => NOW, ...options });
+  const handler = createAuthorizer(config, { logger: logs, now: () => NOW, fetch: loopbackOnlyFetch, ...options });
   return { handler, logs };
 }
 
