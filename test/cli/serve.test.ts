@@ -201,6 +201,26 @@ describe('serve: function URLs and bad input', () => {
     expect((await call(`${staged}/hello`)).status).toBe(404);
   });
 
+  test('CORS: preflights answered by the API, configured headers on answers to allowed origins only', async () => {
+    const staged = served.apis.get('CliTest/Staged')!;
+    const preflight = await call(`${staged}/prod/hello`, {
+      method: 'OPTIONS',
+      headers: { 'Origin': 'https://app.example.com', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers).toMatchObject({
+      'access-control-allow-origin': 'https://app.example.com',
+      'access-control-allow-methods': 'GET,POST',
+      'access-control-allow-headers': 'authorization,content-type',
+      'access-control-max-age': '600',
+    });
+    const allowed = await call(`${staged}/prod/hello`, { headers: { Origin: 'https://app.example.com' } });
+    expect([allowed.status, allowed.headers['access-control-allow-origin'], allowed.headers['access-control-expose-headers']])
+      .toEqual([201, 'https://app.example.com', 'x-echo']);
+    const other = await call(`${staged}/prod/hello`, { headers: { Origin: 'https://evil.example.com' } });
+    expect([other.status, other.headers['access-control-allow-origin']]).toEqual([201, undefined]);
+  });
+
   test('a port in use: a clear message and a non-zero exit', () => {
     const port = new URL(api).port;
     const r = runCli(['serve', '--assembly', assembly, '--port', port]);

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CliError } from './errors';
+import { CorsConfig, readCors } from './http/cors';
 import { referencedId, referencedIds, resolveValue } from './tokens';
 
 /** A Lambda function of the assembly. */
@@ -87,6 +88,8 @@ export interface HttpApiInfo {
   readonly name: string;
   readonly routes: readonly RouteInfo[];
   readonly stageName: string;
+  /** `CorsConfiguration`, when the API has one. */
+  readonly cors?: CorsConfig;
 }
 
 export interface Assembly {
@@ -281,6 +284,7 @@ function readStack(
       name: typeof api.Properties?.Name === 'string' ? api.Properties.Name : apiId,
       routes,
       stageName,
+      cors: readCors(api.Properties?.CorsConfiguration),
     });
   }
 }

@@ -13,7 +13,8 @@ import { EnvFile } from './env';
 import { CliError } from './errors';
 import { matchFunctions } from './find';
 import { LambdaAuthorizer } from './http/authorizer';
-import { ApiTarget, HttpRequest, httpApiEvent, requestParts } from './http/request';
+import { isPreflight, preflightResponse, withCors } from './http/cors';
+import { ApiTarget, headersAndCookies, HttpRequest, httpApiEvent, requestParts } from './http/request';
 import { gatewayError, HttpResponse, mapResponse } from './http/response';
 import { Router } from './http/router';
 import { EmulatorRunner, FunctionRunner } from './runner';
@@ -87,6 +88,14 @@ export class Gateway {
     const path = request.url.split('?')[0];
     if (path === '/lambda-url' || path.startsWith('/lambda-url/')) return this.functionUrl(request);
     if (!api) return { response: gatewayError(404), note: 'no HTTP API on this port; function URLs are under /lambda-url/<name>/' };
+    if (!api.cors) return this.route(api, request, path);
+    const { headers } = headersAndCookies(request.rawHeaders);
+    if (isPreflight(request.method, headers)) return { response: preflightResponse(api.cors, headers), note: 'CORS preflight, answered by the API' };
+    const answer = await this.route(api, request, path);
+    return { ...answer, response: withCors(api.cors, headers.origin, answer.response) };
+  }
+
+  private async route(api: HttpApiInfo, request: HttpRequest, path: string): Promise<{ response: HttpResponse; note: string }> {
     // a named stage (not `$default`) is the first segment of the path
     let routePath = path;
     if (api.stageName !== '$default') {
