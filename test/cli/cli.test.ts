@@ -4,6 +4,7 @@
  * TypeScriptFunctions behind an HTTP API, and a plain aws-cdk-lib app with a
  * NodejsFunction and a Python function.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,9 @@ import { eventPath } from '../helpers/fixtures';
 
 /** arm64 emulation is only needed (and tested) on x86_64 machines. */
 const onX64 = process.arch === 'x64' ? test : test.skip;
+/** ...and run for real where qemu-user and the arm64 libraries (C++ runtime included) are installed. */
+const onX64Qemu = process.arch === 'x64' && existsSync('/usr/aarch64-linux-gnu/lib/libstdc++.so.6')
+  && spawnSync('qemu-aarch64-static', ['--version']).status === 0 ? test : test.skip;
 
 let app: string;
 let nodejsApp: string;
@@ -148,11 +152,21 @@ describe('invoke', () => {
     expect(r.stderr).toMatch(/CliTest\/Fail failed after .* TypeError: boom/);
   });
 
+  onX64Qemu('--arch arm64 runs an arm64 function under qemu-user with an arm64 Node.js', () => {
+    const native = runCli(['invoke', 'Echo', '--assembly', app]);
+    expect(JSON.parse(JSON.parse(native.stdout).body).arch).toBe('x64');
+    expect(native.stderr).toMatch(/run natively on x64; --arch arm64 emulates arm64/);
+    const r = runCli(['invoke', 'Echo', '--assembly', app, '--arch', 'arm64'], { timeout: 300_000 });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(JSON.parse(r.stdout).body).arch).toBe('arm64');
+    expect(r.stderr).toMatch(/emulated with qemu/);
+  }, 300_000);
+
   onX64('--arch arm64 without qemu says how to install it', () => {
     const r = runCli(['invoke', 'Echo', '--assembly', app, '--arch', 'arm64'], { env: { ...process.env, PATH: '/nonexistent' } });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/qemu-aarch64-static/);
-    expect(r.stderr).toMatch(/apt-get install qemu-user-static libc6-arm64-cross/);
+    expect(r.stderr).toMatch(/apt-get install qemu-user-static libc6-arm64-cross libstdc\+\+6-arm64-cross/);
   });
 });
 

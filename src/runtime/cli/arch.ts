@@ -13,8 +13,13 @@ import { CliError } from './errors';
 
 export const HOST_ARCH: 'x86_64' | 'arm64' = process.arch === 'arm64' ? 'arm64' : 'x86_64';
 
-export const QEMU_INSTALL_HINT = 'install it with: sudo apt-get install qemu-user-static libc6-arm64-cross '
-  + '(Debian/Ubuntu; it provides qemu-aarch64-static and the arm64 libraries in /usr/aarch64-linux-gnu)';
+/** The arm64 C++ runtime an arm64 Node.js needs (Debian's libstdc++6-arm64-cross). */
+const ARM64_LIBSTDCXX = '/usr/aarch64-linux-gnu/lib/libstdc++.so.6';
+
+function installHint(node: boolean): string {
+  return `install it with: sudo apt-get install qemu-user-static libc6-arm64-cross${node ? ' libstdc++6-arm64-cross' : ''} `
+    + '(Debian/Ubuntu; it provides qemu-aarch64-static and the arm64 libraries in /usr/aarch64-linux-gnu)';
+}
 
 /** Where `name` is on PATH, if it is. */
 export function which(name: string): string | undefined {
@@ -31,14 +36,18 @@ export function which(name: string): string | undefined {
   return undefined;
 }
 
-/** The qemu prefix for arm64 executables, or a CliError saying how to install qemu. */
-export function qemuPrefix(what: string): readonly string[] {
+/**
+ * The qemu prefix for arm64 executables, or a CliError saying how to install
+ * qemu (and, for an arm64 Node.js, the arm64 C++ runtime).
+ */
+export function qemuPrefix(what: string, node = false): readonly string[] {
   const missing: string[] = [];
   if (!which(QEMU_ARM64_PREFIX[0])) missing.push(QEMU_ARM64_PREFIX[0]);
   if (!existsSync(QEMU_ARM64_PREFIX[2])) missing.push(`the arm64 libraries in ${QEMU_ARM64_PREFIX[2]}`);
+  else if (node && !existsSync(ARM64_LIBSTDCXX)) missing.push(`the arm64 C++ runtime (${ARM64_LIBSTDCXX}) that Node.js needs`);
   if (missing.length > 0) {
     throw new CliError(`${what} needs qemu-user to run on this ${HOST_ARCH} machine, but ${missing.join(' and ')} `
-      + `${missing.length > 1 ? 'are' : 'is'} missing; ${QEMU_INSTALL_HINT}. Or run it natively by leaving out --arch arm64.`);
+      + `${missing.length > 1 ? 'are' : 'is'} missing; ${installHint(node)}.${node ? ' Or run it natively by leaving out --arch arm64.' : ''}`);
   }
   return QEMU_ARM64_PREFIX;
 }

@@ -60,7 +60,7 @@ export function functionConfig(fn: FunctionInfo, options: RunnerOptions): Functi
   let commandPrefix: readonly string[] | undefined;
   if (fn.runtime.startsWith('nodejs')) {
     if (emulateArm) {
-      commandPrefix = qemuPrefix(`${fn.path} (arm64, --arch arm64)`);
+      commandPrefix = qemuPrefix(`${fn.path} (arm64, --arch arm64)`, true);
       command = nodejsCommand({ node: arm64Node(options.notice) });
     } else {
       command = nodejsCommand();
