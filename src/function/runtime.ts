@@ -1,11 +1,13 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { RuntimeAssetContext, RuntimeBundlingDefaults } from './private/runtime-contract';
+import { LlrtOptions } from './llrt-options';
+import { LlrtStrategy } from './private/llrt';
+import { RuntimeAssetContext, RuntimeBundlingDefaults, RuntimeStrategy } from './private/runtime-contract';
 
 /**
  * The runtime a TypeScriptFunction runs on: the managed Node.js runtime, or a
- * custom runtime (`provided.al2023`) that the asset brings itself.
+ * custom runtime (`provided.al2023`) whose engine the asset brings itself.
  */
-export abstract class FunctionRuntime {
+export class FunctionRuntime {
   /**
    * The managed Node.js runtime.
    *
@@ -17,25 +19,44 @@ export abstract class FunctionRuntime {
     if (chosen.family !== lambda.RuntimeFamily.NODEJS || !/^nodejs\d+\.x$/.test(chosen.name)) {
       throw new Error(`FunctionRuntime.nodejs(runtime): '${chosen.name}' is not a Node.js runtime; use a lambda.Runtime.NODEJS_*_X value.`);
     }
-    return new NodejsRuntime(chosen);
+    return new FunctionRuntime(new NodejsStrategy(chosen));
+  }
+
+  /**
+   * LLRT (Low Latency Runtime) on `provided.al2023`: the asset holds the
+   * bundle and LLRT's `bootstrap` for the function's architecture, taken
+   * from the release (downloaded once, verified against `sha256`, cached) or
+   * from `binaryPath`. The bundle is ESM for ES2020, with the AWS SDK
+   * clients that the chosen binary has built in left external.
+   *
+   * @see https://github.com/awslabs/llrt
+   */
+  public static llrt(options: LlrtOptions): FunctionRuntime {
+    return new FunctionRuntime(new LlrtStrategy(options));
   }
 
   /** The Lambda runtime the function is created with. */
-  public abstract readonly lambdaRuntime: lambda.Runtime;
+  public readonly lambdaRuntime: lambda.Runtime;
+
+  private constructor(private readonly strategy: RuntimeStrategy) {
+    this.lambdaRuntime = strategy.lambdaRuntime;
+  }
 
   /**
    * How the bundle must be built for this runtime.
    * @internal
    */
-  public abstract _bundlingDefaults(architecture: lambda.Architecture): RuntimeBundlingDefaults;
+  public _bundlingDefaults(architecture: lambda.Architecture): RuntimeBundlingDefaults {
+    return this.strategy.bundlingDefaults(architecture);
+  }
 
   /**
    * Adds what the runtime needs to the asset besides the bundle (e.g. a
    * `bootstrap` for a custom runtime). Runs once per cache miss.
    * @internal
    */
-  public _prepareAsset(_context: RuntimeAssetContext): void {
-    // the managed runtimes need nothing besides the bundle
+  public _prepareAsset(context: RuntimeAssetContext): void {
+    this.strategy.prepareAsset?.(context);
   }
 }
 
@@ -56,12 +77,11 @@ function newestNodejsRuntime(): lambda.Runtime {
   return best.runtime;
 }
 
-class NodejsRuntime extends FunctionRuntime {
-  constructor(public readonly lambdaRuntime: lambda.Runtime) {
-    super();
-  }
+/** The managed Node.js runtime: it provides the AWS SDK v3. */
+class NodejsStrategy implements RuntimeStrategy {
+  constructor(public readonly lambdaRuntime: lambda.Runtime) {}
 
-  public _bundlingDefaults(): RuntimeBundlingDefaults {
+  public bundlingDefaults(): RuntimeBundlingDefaults {
     const version = /^nodejs(\d+)\.x$/.exec(this.lambdaRuntime.name)![1];
     return {
       target: `node${version}`,

@@ -4,24 +4,14 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { TypeScriptFunction } from '../../src';
 import { elfArchitecture, findNativeFiles } from '../../src/function/private/native-arch';
+import { ELF_AARCH64, ELF_X86_64, elfHeader } from '../helpers/elf';
 import { copyToTemp, isolateBundleCache, tempDir } from '../helpers/fixtures';
 
 isolateBundleCache();
 const FIXTURE = join(__dirname, 'fixtures', 'basic');
 
-/** The first 64 bytes of a little-endian ELF64 shared object for a machine. */
-function elfHeader(machine: number): Buffer {
-  const header = Buffer.alloc(64);
-  header.writeUInt32BE(0x7f454c46, 0); // \x7fELF
-  header[4] = 2; // 64-bit
-  header[5] = 1; // little endian
-  header[6] = 1; // version
-  header.writeUInt16LE(3, 16); // ET_DYN
-  header.writeUInt16LE(machine, 18);
-  return header;
-}
-const X86_64 = 0x3e;
-const AARCH64 = 0xb7;
+const X86_64 = ELF_X86_64;
+const AARCH64 = ELF_AARCH64;
 
 describe('reading ELF headers', () => {
   test('x86_64, arm64, and files that are not ELF', () => {

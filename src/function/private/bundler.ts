@@ -94,7 +94,7 @@ export function bundle(req: BundleRequest): BundleResult {
   // paths (source maps), so it sits at a fixed place inside the project root
   // and two checkouts of a project produce the same bytes.
   const virtualOut = join(req.projectRoot, '.cdk-ts-lambda-out', bundleFile);
-  const requireBanner = format === OutputFormat.ESM
+  const requireBanner = format === OutputFormat.ESM && req.runtime.requireShim !== false
     ? "import{createRequire as __cdkTsLambdaCreateRequire}from'node:module';const require=__cdkTsLambdaCreateRequire(import.meta.url);"
     : '';
   const banner = [requireBanner, b.banner ?? ''].filter((s) => s).join('\n');

@@ -18,8 +18,24 @@ export interface RuntimeBundlingDefaults {
   readonly requiredFormat?: 'esm' | 'cjs';
   /** Extra esbuild conditions, e.g. `['llrt']`. */
   readonly conditions?: string[];
+  /**
+   * Whether ESM bundles get the `createRequire` banner (the runtime must
+   * have `node:module`).
+   * @default true
+   */
+  readonly requireShim?: boolean;
   /** Anything that changes the asset besides the bundle options (versions, variants). */
   readonly cacheKey: string;
+}
+
+/** What a FunctionRuntime does; one implementation per kind of runtime. */
+export interface RuntimeStrategy {
+  /** The Lambda runtime the function is created with. */
+  readonly lambdaRuntime: lambda.Runtime;
+  /** How the bundle must be built. */
+  bundlingDefaults(architecture: lambda.Architecture): RuntimeBundlingDefaults;
+  /** Adds the runtime's own files to the asset. */
+  prepareAsset?(context: RuntimeAssetContext): void;
 }
 
 /** Where a runtime adds its files. */
