@@ -7,6 +7,7 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { addConsumers } from './consumers';
+import { addHttpApi } from './http';
 import { handlerPath } from './paths';
 import { TypeScriptFunction } from '../../src';
 
@@ -23,6 +24,7 @@ new TypeScriptFunction(stack, 'Hello', {
 });
 
 addConsumers(stack);
+addHttpApi(stack);
 
 if (require.main === module) {
   app.synth();
