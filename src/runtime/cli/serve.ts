@@ -75,6 +75,7 @@ export class Gateway {
       const fn = info.functionPath ? this.fn(info.functionPath) : undefined;
       authorizer = new LambdaAuthorizer(info, async (event) => {
         if (!fn) return { ok: false, payload: Buffer.alloc(0), reason: `the function of authorizer ${info.name} is not in the assembly` };
+        if (fn.unsupported) return { ok: false, payload: Buffer.alloc(0), reason: `${fn.path} cannot run locally: ${fn.unsupported}` };
         const r = await this.runner.invoke(fn, event);
         return { ok: r.ok, payload: r.payload, reason: r.ok ? undefined : `the authorizer failed: ${r.payload.toString('utf8')}` };
       });
@@ -143,6 +144,7 @@ export class Gateway {
 
   /** Invokes `fn` and maps its answer; an API route (`gateway`) gets API Gateway's integration timeout, a function URL none. */
   private async call(fn: FunctionInfo, event: Record<string, unknown>, requestId: string, label: string, gateway = true): Promise<{ response: HttpResponse; note: string }> {
+    if (fn.unsupported) return { response: withRequestId(gatewayError(500), requestId), note: `${fn.path} cannot run locally: ${fn.unsupported}` };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<undefined>((done) => {
       if (gateway) timer = setTimeout(() => done(undefined), INTEGRATION_TIMEOUT_MS);
@@ -173,7 +175,6 @@ export class Gateway {
       return { response: gatewayError(404, found.length > 1 ? `'${name}' names several functions` : `no function '${name}'`), note: `no single function '${name}'` };
     }
     const fn = found[0];
-    if (fn.unsupported) return { response: gatewayError(500), note: `${fn.path} cannot run locally: ${fn.unsupported}` };
     const urlId = stableId(fn.path, 32);
     const target: ApiTarget = {
       apiId: urlId,
