@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpJwtAuthorizer, HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { HttpApiFunction, HttpApiFunctionProps } from '../../src';
 import { isolateBundleCache } from '../helpers/fixtures';
@@ -185,8 +186,6 @@ describe('HttpApiFunction with a JWT authorizer', () => {
 describe('HttpApiFunction with a Lambda authorizer', () => {
   test('routes use CUSTOM authorization; scopes are refused (a Lambda authorizer checks them itself)', () => {
     const stack = newStack();
-    const { HttpLambdaAuthorizer, HttpLambdaResponseType } = require('aws-cdk-lib/aws-apigatewayv2-authorizers');
-    const lambda = require('aws-cdk-lib/aws-lambda');
     const authFn = new lambda.Function(stack, 'AuthFn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>({isAuthorized:false})') });
     const authorizer = new HttpLambdaAuthorizer('Lambda', authFn, { responseTypes: [HttpLambdaResponseType.SIMPLE] });
     const { template } = synth({ authorizer }, stack);

@@ -49,7 +49,8 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGateway
  * a Lambda authorizer (such as OidcAuthorizer) put in its context.
  */
 function caller(event: APIGatewayProxyEventV2): string | undefined {
-  const authorizer = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> }; lambda?: Record<string, unknown> | null } }).authorizer;
+  type Authorizer = { jwt?: { claims?: Record<string, unknown> }; lambda?: Record<string, unknown> | null };
+  const authorizer = (event.requestContext as { authorizer?: Authorizer }).authorizer;
   const sub = authorizer?.jwt?.claims?.sub ?? authorizer?.lambda?.principalId;
   return typeof sub === 'string' ? sub : undefined;
 }

@@ -23,7 +23,7 @@ export function parseRouteKey(key: string): ParsedRouteKey | string {
   if (typeof key !== 'string' || key.length === 0) return 'is empty';
   if (key === '$default') return { key };
   const match = /^(\S+) (\S+)$/.exec(key);
-  if (!match) return `must be '<METHOD> <path>' (one space, e.g. 'GET /pets') or '$default'`;
+  if (!match) return "must be '<METHOD> <path>' (one space, e.g. 'GET /pets') or '$default'";
   const [, method, path] = match;
   if (!(ROUTE_METHODS as readonly string[]).includes(method)) {
     const hint = (ROUTE_METHODS as readonly string[]).includes(method.toUpperCase()) ? ` (methods are upper case: '${method.toUpperCase()}')` : '';
