@@ -41,6 +41,7 @@ const ACCESS_LOG_FIELDS: { [field: string]: string } = {
   integrationLatency: '$context.integration.latency',
   integrationRequestId: '$context.integration.requestId',
   integrationError: '$context.integrationErrorMessage',
+  principalId: '$context.authorizer.principalId',
   authorizerError: '$context.authorizer.error',
   errorMessage: '$context.error.message',
   errorResponseType: '$context.error.responseType',

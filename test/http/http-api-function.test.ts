@@ -81,8 +81,11 @@ describe('HttpApiFunction defaults', () => {
       protocol: '$context.protocol',
       responseLength: '$context.responseLength',
       integrationError: '$context.integrationErrorMessage',
+      principalId: '$context.authorizer.principalId',
       authorizerError: '$context.authorizer.error',
     });
+    // every value is a context variable (a typo would fail the deployment)
+    for (const value of Object.values(format)) expect(value).toMatch(/^\$context\.[a-zA-Z.]+$/);
   });
 
   test('access log group and function log group with one month of retention, retained', () => {
