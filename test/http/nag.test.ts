@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { HttpApiFunction, HttpApiFunctionProps } from '../../src';
@@ -27,6 +28,17 @@ const jwt = () => new HttpJwtAuthorizer('Jwt', 'https://issuer.example.com/', { 
 
 test('with an authorizer and a public route: no unsuppressed AwsSolutions errors or warnings', () => {
   const { errors, warnings } = nag({ routes: ['GET /pets', 'POST /pets', 'GET /health'], authorizer: jwt(), publicRoutes: ['GET /health'] });
+  expect(warnings).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('with CORS and a custom domain: clean too', () => {
+  const { errors, warnings } = nag({
+    authorizer: jwt(),
+    cors: { allowOrigins: ['https://app.example.com'] },
+    domainName: 'api.example.com',
+    certificate: acm.Certificate.fromCertificateArn(new Stack(), 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc'),
+  });
   expect(warnings).toEqual([]);
   expect(errors).toEqual([]);
 });
