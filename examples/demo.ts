@@ -91,7 +91,13 @@ function samplePath(route: RouteInfo): { method: string; path: string } {
  * authorizer function with --env-file (OIDC_JWKS), and signs with it; issuer,
  * audience and required scopes are read from the authorizer's template.
  */
-async function tokenFor(authorizerLogicalId: string, env: Readonly<Record<string, unknown>>): Promise<{ token: string; envFile: string }> {
+interface DemoToken {
+  readonly token: string;
+  readonly envFile: string;
+  readonly note: string;
+}
+
+async function tokenFor(authorizerLogicalId: string, env: Readonly<Record<string, unknown>>): Promise<DemoToken> {
   const jose = await import('jose');
   const text = (name: string) => (typeof env[name] === 'string' ? env[name] as string : undefined);
   const seeded = text('OIDC_JWKS') ? (JSON.parse(text('OIDC_JWKS')!) as { keys?: Array<{ alg?: string }> }).keys?.[0]?.alg : undefined;
@@ -109,8 +115,7 @@ async function tokenFor(authorizerLogicalId: string, env: Readonly<Record<string
     .sign(privateKey);
   const envFile = join(mkdtempSync(join(tmpdir(), 'ts-lambda-demo-')), 'env.json');
   writeFileSync(envFile, JSON.stringify({ [authorizerLogicalId]: { OIDC_JWKS: JSON.stringify({ keys: [jwk] }) } }));
-  console.log(`   (a ${alg} key pair made for the demo; its public JWKS replaces the authorizer's pre-seeded one through --env-file)`);
-  return { token, envFile };
+  return { token, envFile, note: `a ${alg} key pair made for the demo signs the token; its public JWKS replaces the authorizer's pre-seeded one through --env-file` };
 }
 
 async function serveHttpApis(): Promise<void> {
@@ -126,6 +131,7 @@ async function serveHttpApis(): Promise<void> {
 
   const args = ['serve', '--port', '0', ...(auth ? ['--env-file', auth.envFile] : [])];
   console.log(`\n== ts-lambda ${args.join(' ')}`);
+  if (auth) console.log(`   (${auth.note})`);
   const child = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   const urls = await new Promise<Map<string, string>>((resolve, reject) => {
