@@ -84,6 +84,13 @@ function samplePath(route: RouteInfo): { method: string; path: string } {
   };
 }
 
+/** A token for the demo, the env file that makes the authorizer accept it, and how. */
+interface DemoToken {
+  readonly token: string;
+  readonly envFile: string;
+  readonly note: string;
+}
+
 /**
  * A signed token the example app's OidcAuthorizer accepts. The private key of
  * the JWKS the app pre-seeds is not in the repository, so the demo makes a
@@ -91,12 +98,6 @@ function samplePath(route: RouteInfo): { method: string; path: string } {
  * authorizer function with --env-file (OIDC_JWKS), and signs with it; issuer,
  * audience and required scopes are read from the authorizer's template.
  */
-interface DemoToken {
-  readonly token: string;
-  readonly envFile: string;
-  readonly note: string;
-}
-
 async function tokenFor(authorizerLogicalId: string, env: Readonly<Record<string, unknown>>): Promise<DemoToken> {
   const jose = await import('jose');
   const text = (name: string) => (typeof env[name] === 'string' ? env[name] as string : undefined);
