@@ -9,6 +9,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUrlIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { SynthesisMessage } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { OidcAuthorizer } from '../../src';
 
@@ -18,7 +19,7 @@ function findings(wire: (stack: Stack, auth: OidcAuthorizer) => void): { errors:
   wire(stack, auth);
   Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true }));
   const annotations = Annotations.fromStack(stack);
-  const pick = (found: { id: string; entry: { data: unknown } }[]) => found.filter((m) => m.id.startsWith('/Test/Auth/')).map((m) => `${m.id}: ${String(m.entry.data)}`);
+  const pick = (found: SynthesisMessage[]) => found.filter((m) => m.id.startsWith('/Test/Auth/')).map((m) => `${m.id}: ${String(m.entry.data)}`);
   const errors = annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
   const warnings = annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'));
   return { errors: pick(errors), warnings: pick(warnings), all: errors.length + warnings.length };

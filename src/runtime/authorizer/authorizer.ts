@@ -92,7 +92,11 @@ function readEvent(event: unknown): { shape: Shape; raw: string | undefined; arn
 /** The token of an identity value: `Bearer <token>` (any case) or a bare token. */
 function tokenOf(raw: string | undefined): string {
   if (raw === undefined) return '';
-  if (raw.length > 7 && raw.charCodeAt(6) === 32 && raw.slice(0, 6).toLowerCase() === 'bearer') return raw.slice(7);
+  // "Bearer " in any case, compared by char code (no allocation)
+  if (raw.length > 7 && raw.charCodeAt(6) === 32 && (raw.charCodeAt(0) | 32) === 98 && (raw.charCodeAt(1) | 32) === 101 // eslint-disable-line no-bitwise
+    && (raw.charCodeAt(2) | 32) === 97 && (raw.charCodeAt(3) | 32) === 114 && (raw.charCodeAt(4) | 32) === 101 && (raw.charCodeAt(5) | 32) === 114) { // eslint-disable-line no-bitwise
+    return raw.slice(7);
+  }
   return raw;
 }
 

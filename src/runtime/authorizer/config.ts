@@ -91,7 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AuthorizerConfig {
     claimRules,
     clockToleranceSeconds: seconds(env, ENV.CLOCK_TOLERANCE, DEFAULTS.clockToleranceSeconds)!,
     maxTokenAgeSeconds: seconds(env, ENV.MAX_TOKEN_AGE, undefined),
-    jwks: env[ENV.JWKS] ? JSON.parse(env[ENV.JWKS]) : undefined,
+    jwks: env[ENV.JWKS] ? JSON.parse(env[ENV.JWKS]!) : undefined,
     jwksCacheMaxAgeSeconds: seconds(env, ENV.JWKS_CACHE_MAX_AGE, DEFAULTS.jwksCacheMaxAgeSeconds)!,
     jwksCooldownSeconds: seconds(env, ENV.JWKS_COOLDOWN, DEFAULTS.jwksCooldownSeconds)!,
     jwksFetchTimeoutMs: seconds(env, ENV.JWKS_FETCH_TIMEOUT, DEFAULTS.jwksFetchTimeoutMs)!,

@@ -3,7 +3,7 @@
  * verify the signature with node:crypto, check the claims. Returns the
  * payload or a reason code; never throws for a bad token.
  */
-import { isCanonicalBase64url } from './base64url';
+import { decodeBase64url, decodeBase64urlInto } from './base64url';
 import { AuthorizerConfig } from './config';
 import { JwksCache, KeyLookup } from './jwks-cache';
 import { DenyReason } from './reasons';
@@ -26,16 +26,8 @@ const deny = (reason: DenyReason): Verification => ({ ok: false, reason });
 /** Member names that no header or claim set may have at its top level. */
 const FORBIDDEN_NAMES = ['__proto__', 'constructor', 'prototype'];
 
-/** Decodes and parses a JSON object segment; `scratch` is working memory. */
-function parseSegment(segment: string, scratch?: Buffer): Claims | undefined {
-  if (!isCanonicalBase64url(segment)) return undefined;
-  let text: string;
-  if (scratch && segment.length <= scratch.length) {
-    const n = scratch.write(segment, 0, 'base64url');
-    text = scratch.toString('utf8', 0, n);
-  } else {
-    text = Buffer.from(segment, 'base64url').toString('utf8');
-  }
+/** Parses JSON text that must be an object. */
+function parseObject(text: string): Claims | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -47,7 +39,8 @@ function parseSegment(segment: string, scratch?: Buffer): Claims | undefined {
 
 /** Parses and checks a header segment. */
 function readHeader(segment: string, algorithms: ReadonlySet<string>): HeaderInfo {
-  const header = parseSegment(segment);
+  const bytes = decodeBase64url(segment);
+  const header = bytes && parseObject(bytes.toString('utf8'));
   if (!header) return { reason: 'token_encoding', alg: '' };
   const alg = own(header, 'alg');
   if (typeof alg !== 'string' || !algorithms.has(alg)) return { reason: 'alg_not_allowed', alg: '' };
@@ -83,15 +76,19 @@ const HEADER_CACHE_SIZE = 64;
 export class TokenVerifier {
   private readonly headers = new Map<string, HeaderInfo>();
   /**
-   * Scratch memory for the signing input and the signature: `crypto.verify`
-   * is synchronous, so one buffer serves every call and saves two
-   * allocations per token.
+   * Scratch memory, in three regions of `maxTokenLength` bytes: the decoded
+   * signature, the decoded payload, the signing input. Decoding and
+   * `crypto.verify` are synchronous, so one buffer serves every token and
+   * saves its allocations.
    */
   private readonly scratch: Buffer;
+  private readonly region: number;
+  /** views of the signature and signing-input regions, by length */
   private readonly views = new Map<number, Buffer>();
 
   constructor(private readonly config: AuthorizerConfig, private readonly keys: JwksCache) {
-    this.scratch = Buffer.allocUnsafeSlow(config.maxTokenLength * 2);
+    this.region = config.maxTokenLength;
+    this.scratch = Buffer.allocUnsafeSlow(this.region * 3);
   }
 
   /** A view of the scratch buffer; views are reused (the common lengths repeat from token to token). */
@@ -125,10 +122,13 @@ export class TokenVerifier {
     if (dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) return deny('token_segments');
     const header = this.header(token.slice(0, dot1));
     if (header.reason === 'token_encoding') return deny('token_encoding');
-    const payload = parseSegment(token.slice(dot1 + 1, dot2), this.scratch);
+    const scratch = this.scratch;
+    const region = this.region;
+    const payloadLength = decodeBase64urlInto(token, dot1 + 1, dot2, scratch, region);
+    const payload = payloadLength < 0 ? undefined : parseObject(scratch.toString('utf8', region, region + payloadLength));
     if (!payload) return deny('token_json');
-    const signatureText = token.slice(dot2 + 1);
-    if (signatureText.length === 0 || !isCanonicalBase64url(signatureText)) return deny('token_encoding');
+    const sigLength = decodeBase64urlInto(token, dot2 + 1, token.length, scratch, 0);
+    if (sigLength <= 0) return deny('token_encoding');
     if (header.reason) return deny(header.reason);
     if (hasForbiddenName(payload)) return deny('claim_forbidden_name');
 
@@ -138,10 +138,8 @@ export class TokenVerifier {
       if (typeof key === 'string') return deny(key);
       const verifier = key.verifiers.get(alg);
       if (!verifier) return deny('key_alg_mismatch');
-      // signature at the start of the scratch buffer, signing input (ASCII, checked above) after it
-      const scratch = this.scratch;
-      const sigLength = scratch.write(signatureText, 0, 'base64url');
-      const dataStart = this.config.maxTokenLength;
+      // the signing input is ASCII (both segments passed the base64url check), so latin1 is exact
+      const dataStart = 2 * region;
       const dataLength = scratch.write(token, dataStart, dot2, 'latin1');
       if (!verifier(this.view(dataStart, dataLength), this.view(0, sigLength))) return deny('signature_invalid');
       const reason = this.checkClaims(payload, nowSeconds);

@@ -1,0 +1,274 @@
+/**
+ * `npm run bench:authorizer`: warm verifications per second, on one core, of
+ *
+ * - ours:  the prebuilt OIDC authorizer bundle (assets/authorizer/index.mjs),
+ *          called as Lambda calls it (`handler(event, context)` with an HTTP
+ *          API payload 2.0 event, keys pre-seeded),
+ * - aws-jwt-verify: `JwtVerifier.verifySync` with the JWKS cached,
+ * - jose:  `jwtVerify` with a local JWKS,
+ * - floor: raw node:crypto `verify` of the same tokens, with signing input
+ *          and signature already split and decoded (nothing but the signature
+ *          check),
+ * - floor from the token: the same, splitting the token and decoding its
+ *          signature on each call (the least any JWT verification does; no
+ *          header, no claims),
+ *
+ * for RS256, ES256 and EdDSA, all with the same issuer and audience checks
+ * and the same 64 distinct tokens (no result is cached by anyone). The
+ * contenders run interleaved in short chunks, in a rotating order, so that a
+ * load change on the (shared) machine hits them alike; each round gives a
+ * rate per contender and a ratio to the floor of the same round; the table
+ * shows medians.
+ *
+ * Then, in fresh Node.js processes: the import (init) time of our bundle
+ * (including reading its configuration and importing the pre-seeded keys)
+ * vs importing aws-jwt-verify and jose, and the peak RSS of a process that
+ * imports each and verifies 5,000 RS256 tokens.
+ *
+ * Targets (issue #4): ours >= 0.9x the floor on RS256; our init no slower
+ * than importing aws-jwt-verify. Figures go to bench/README.md under
+ * "## OIDC authorizer (bench:authorizer)".
+ *
+ * BENCH_ROUNDS (default 15), BENCH_CHUNK_MS (default 40), BENCH_INIT_RUNS
+ * (default 15) change the size.
+ */
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, KeyObject, sign, verify } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { JwtVerifier } from 'aws-jwt-verify';
+
+const ROOT = join(__dirname, '..');
+const BUNDLE = join(ROOT, 'assets', 'authorizer', 'index.mjs');
+const WORK = join(__dirname, '.work', 'authorizer');
+const README = join(__dirname, 'README.md');
+const SECTION = '## OIDC authorizer (bench:authorizer)';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const CHUNK_MS = Number(process.env.BENCH_CHUNK_MS ?? 40);
+const INIT_RUNS = Number(process.env.BENCH_INIT_RUNS ?? 15);
+const ISSUER = 'https://issuer.example.com/';
+const AUDIENCE = 'api://bench';
+const ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
+type Alg = typeof ALGS[number];
+const CONTENDERS = ['floor', 'floor-token', 'ours', 'aws-jwt-verify', 'jose'] as const;
+type Contender = typeof CONTENDERS[number];
+
+interface Key { readonly alg: Alg; readonly kid: string; readonly publicKey: KeyObject; readonly privateKey: KeyObject; readonly jwk: object }
+
+function makeKey(alg: Alg): Key {
+  const pair = alg === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+    : alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
+  const kid = `bench-${alg.toLowerCase()}`;
+  return { alg, kid, ...pair, jwk: { ...pair.publicKey.export({ format: 'jwk' }), kid, alg, use: 'sig' } };
+}
+
+const digestOf = (alg: Alg) => (alg === 'EdDSA' ? null : 'sha256');
+const keyOptions = (alg: Alg, key: KeyObject) => (alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' as const } : key);
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+
+function tokens(key: Key, count: number): string[] {
+  const now = Math.floor(Date.now() / 1000);
+  return Array.from({ length: count }, (_, i) => {
+    const input = `${b64({ alg: key.alg, kid: key.kid, typ: 'JWT' })}.${b64({ iss: ISSUER, aud: AUDIENCE, sub: `user-${i}`, iat: now - 10, exp: now + 3600, scope: 'orders:read', email: `user-${i}@example.com` })}`;
+    return `${input}.${sign(digestOf(key.alg), Buffer.from(input), keyOptions(key.alg, key.privateKey)).toString('base64url')}`;
+  });
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+type Verify = (i: number) => unknown;
+
+/** Runs `fn` for about CHUNK_MS; returns verifications per second. */
+async function chunk(fn: Verify, isAsync: boolean, perChunk: number): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  if (isAsync) for (let i = 0; i < perChunk; i++) await fn(i);
+  else for (let i = 0; i < perChunk; i++) fn(i);
+  return perChunk / (Number(process.hrtime.bigint() - t0) / 1e9);
+}
+
+/** The part of jose this benchmark uses (jose is ESM-only; this file is type-checked as CommonJS). */
+interface JoseLib {
+  createLocalJWKSet(jwks: unknown): unknown;
+  jwtVerify(token: string, keys: unknown, options: { issuer: string; audience: string }): Promise<unknown>;
+}
+
+async function throughput(keysByAlg: Map<Alg, Key>, handler: (e: unknown, c: unknown) => Promise<any>, joseLib: JoseLib) {
+  const jwks = { keys: [...keysByAlg.values()].map((k) => k.jwk) };
+  const awsVerifier = JwtVerifier.create({ issuer: ISSUER, audience: AUDIENCE, jwksUri: 'https://issuer.example.com/jwks' });
+  awsVerifier.cacheJwks(jwks as any);
+  const joseJwks = joseLib.createLocalJWKSet(jwks as any);
+  const event = JSON.parse(readFileSync(join(ROOT, 'test', 'auth', 'fixtures', 'example-apigw-v2-custom-authorizer-v2-request.json'), 'utf8'));
+  const context = { awsRequestId: 'bench', functionName: 'authorizer', getRemainingTimeInMillis: () => 10_000 };
+
+  const results = new Map<Alg, Map<Contender, { rates: number[]; ratios: number[] }>>();
+  for (const alg of ALGS) {
+    const key = keysByAlg.get(alg)!;
+    const list = tokens(key, 64);
+    const events = list.map((t) => ({ ...event, identitySource: [`Bearer ${t}`], headers: { ...event.headers, authorization: `Bearer ${t}` } }));
+    const prepared = list.map((t) => {
+      const dot = t.lastIndexOf('.');
+      return { data: Buffer.from(t.slice(0, dot)), sig: Buffer.from(t.slice(dot + 1), 'base64url') };
+    });
+    const digest = digestOf(alg);
+    const pub = keyOptions(alg, key.publicKey);
+    const fns: { [c in Contender]: { fn: Verify; isAsync: boolean } } = {
+      'floor': { fn: (i) => { const p = prepared[i & 63]; if (!verify(digest, p.data, pub, p.sig)) throw new Error('floor: invalid'); }, isAsync: false },
+      'floor-token': {
+        fn: (i) => {
+          const t = list[i & 63];
+          const dot = t.lastIndexOf('.');
+          if (!verify(digest, Buffer.from(t.slice(0, dot)), pub, Buffer.from(t.slice(dot + 1), 'base64url'))) throw new Error('floor-token: invalid');
+        },
+        isAsync: false,
+      },
+      'ours': { fn: async (i) => { const r = await handler(events[i & 63], context); if (!r.isAuthorized) throw new Error('ours: denied'); }, isAsync: true },
+      'aws-jwt-verify': { fn: (i) => awsVerifier.verifySync(list[i & 63]), isAsync: false },
+      'jose': { fn: (i) => joseLib.jwtVerify(list[i & 63], joseJwks, { issuer: ISSUER, audience: AUDIENCE }), isAsync: true },
+    };
+    // calibrate: verifications per chunk, per contender (after a warm-up)
+    const perChunk = new Map<Contender, number>();
+    for (const c of CONTENDERS) {
+      await chunk(fns[c].fn, fns[c].isAsync, 500);
+      const rate = await chunk(fns[c].fn, fns[c].isAsync, 500);
+      perChunk.set(c, Math.max(50, Math.round((rate * CHUNK_MS) / 1000)));
+    }
+    const byContender = new Map<Contender, { rates: number[]; ratios: number[] }>(CONTENDERS.map((c) => [c, { rates: [], ratios: [] }]));
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = CONTENDERS.map((_, i) => CONTENDERS[(i + round) % CONTENDERS.length]);
+      const rates = new Map<Contender, number>();
+      for (const c of order) rates.set(c, await chunk(fns[c].fn, fns[c].isAsync, perChunk.get(c)!));
+      for (const c of CONTENDERS) {
+        byContender.get(c)!.rates.push(rates.get(c)!);
+        byContender.get(c)!.ratios.push(rates.get(c)! / rates.get('floor')!);
+      }
+    }
+    results.set(alg, byContender);
+    process.stdout.write(`bench:authorizer: ${alg} done\n`);
+  }
+  return results;
+}
+
+/** Import time and memory, in fresh processes. */
+function coldProcesses(keysByAlg: Map<Alg, Key>) {
+  mkdirSync(WORK, { recursive: true });
+  const jwks = JSON.stringify({ keys: [...keysByAlg.values()].map((k) => k.jwk) });
+  const rsa = keysByAlg.get('RS256')!;
+  const list = tokens(rsa, 64);
+  writeFileSync(join(WORK, 'tokens.json'), JSON.stringify({ list, jwks: JSON.parse(jwks) }));
+  const modules: { [name: string]: string } = {
+    'ours': pathToFileURL(BUNDLE).href,
+    'aws-jwt-verify': pathToFileURL(require.resolve('aws-jwt-verify')).href.replace(/\/cjs\//, '/esm/'),
+    'jose': pathToFileURL(join(ROOT, 'node_modules', 'jose', 'dist', 'webapi', 'index.js')).href,
+  };
+  const initScript = join(WORK, 'init.mjs');
+  writeFileSync(initScript, `
+    const t0 = performance.now();
+    await import(process.argv[2]);
+    const ms = performance.now() - t0;
+    process.stdout.write(JSON.stringify({ ms }));
+  `);
+  const memScript = join(WORK, 'memory.mjs');
+  writeFileSync(memScript, `
+    import { readFileSync } from 'node:fs';
+    const { list, jwks } = JSON.parse(readFileSync(${JSON.stringify(join(WORK, 'tokens.json'))}, 'utf8'));
+    const which = process.argv[2];
+    const mod = await import(process.argv[3]);
+    const N = 5000;
+    if (which === 'ours') {
+      for (let i = 0; i < N; i++) { const r = await mod.handler({ version: '2.0', type: 'REQUEST', identitySource: ['Bearer ' + list[i & 63]] }, {}); if (!r.isAuthorized) throw new Error('denied'); }
+    } else if (which === 'aws-jwt-verify') {
+      const v = mod.JwtVerifier.create({ issuer: ${JSON.stringify(ISSUER)}, audience: ${JSON.stringify(AUDIENCE)}, jwksUri: 'https://issuer.example.com/jwks' });
+      v.cacheJwks(jwks);
+      for (let i = 0; i < N; i++) v.verifySync(list[i & 63]);
+    } else {
+      const set = mod.createLocalJWKSet(jwks);
+      for (let i = 0; i < N; i++) await mod.jwtVerify(list[i & 63], set, { issuer: ${JSON.stringify(ISSUER)}, audience: ${JSON.stringify(AUDIENCE)} });
+    }
+    process.stdout.write(JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024, heapMb: process.memoryUsage().heapUsed / 1048576 }));
+  `);
+  const env = {
+    PATH: process.env.PATH,
+    OIDC_ISSUER: ISSUER,
+    OIDC_AUDIENCES: JSON.stringify([AUDIENCE]),
+    OIDC_JWKS: jwks,
+  };
+  const run = (script: string, args: string[]) => JSON.parse(execFileSync(process.execPath, [script, ...args], { env, encoding: 'utf8', timeout: 120_000 }));
+  const init = new Map<string, number[]>(Object.keys(modules).map((m) => [m, []]));
+  for (let r = 0; r < INIT_RUNS; r++) {
+    for (const [name, url] of Object.entries(modules)) init.get(name)!.push(run(initScript, [url]).ms);
+  }
+  const baseline = join(WORK, 'baseline.mjs');
+  writeFileSync(baseline, 'process.stdout.write(JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024 }));');
+  const memory = new Map<string, number>();
+  memory.set('node (nothing imported)', median([0, 1, 2].map(() => run(baseline, []).maxRssMb)));
+  for (const [name, url] of Object.entries(modules)) memory.set(name, median([0, 1, 2].map(() => run(memScript, [name, url]).maxRssMb)));
+  return { init, memory };
+}
+
+function writeSection(body: string[]): void {
+  const current = existsSync(README) ? readFileSync(README, 'utf8') : '# Benchmarks\n';
+  const section = `${SECTION}\n\n${body.join('\n')}\n`;
+  const start = current.indexOf(SECTION);
+  const after = start < 0 ? -1 : current.indexOf('\n## ', start + SECTION.length);
+  const next = start < 0
+    ? `${current.trimEnd()}\n\n${section}`
+    : current.slice(0, start) + section + (after < 0 ? '' : `\n${current.slice(after + 1)}`);
+  writeFileSync(README, next);
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build:runtime`);
+  const keysByAlg = new Map(ALGS.map((a) => [a, makeKey(a)]));
+  process.env.OIDC_ISSUER = ISSUER;
+  process.env.OIDC_AUDIENCES = JSON.stringify([AUDIENCE]);
+  process.env.OIDC_JWKS = JSON.stringify({ keys: [...keysByAlg.values()].map((k) => k.jwk) });
+  process.env.OIDC_CONTEXT_CLAIMS = 'email,scope';
+  const { handler } = await import(pathToFileURL(BUNDLE).href);
+  const joseLib = await import('jose') as unknown as JoseLib;
+
+  const results = await throughput(keysByAlg, handler, joseLib);
+  const { init, memory } = coldProcesses(keysByAlg);
+
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const lines: string[] = [];
+  lines.push(`Warm verifications per second on one core (one Node.js ${process.version} thread; ${cpus().length} cores, ${cpus()[0]?.model.trim()}, shared with other jobs; ${new Date().toISOString().slice(0, 10)}). Same 64 distinct tokens per algorithm for every contender, same issuer and audience checks; ours is the prebuilt bundle called as Lambda calls it (HTTP API payload 2.0 event from test/auth/fixtures, keys pre-seeded); the floor is raw \`crypto.verify\` on signing input and signature already split and decoded. Interleaved chunks of ~${CHUNK_MS} ms, ${ROUNDS} rounds, medians; the ratio is the median of per-round ratios to the floor of the same round.`);
+  lines.push('');
+  lines.push('| alg | floor: node:crypto verify | floor from the token (split + decode + verify) | ours (handler) | aws-jwt-verify (verifySync) | jose (jwtVerify) |');
+  lines.push('|---|---:|---:|---:|---:|---:|');
+  for (const alg of ALGS) {
+    const r = results.get(alg)!;
+    const cell = (c: Contender) => `${fmt(median(r.get(c)!.rates))}/s (${median(r.get(c)!.ratios).toFixed(2)}x)`;
+    lines.push(`| ${alg} | ${fmt(median(r.get('floor')!.rates))}/s (1.00x) | ${cell('floor-token')} | ${cell('ours')} | ${cell('aws-jwt-verify')} | ${cell('jose')} |`);
+  }
+  const rsOurs = median(results.get('RS256')!.get('ours')!.ratios);
+  const rsAws = median(results.get('RS256')!.get('aws-jwt-verify')!.ratios);
+  lines.push('');
+  const rsToken = median(results.get('RS256')!.get('floor-token')!.ratios);
+  lines.push(`- RS256: ours ${rsOurs.toFixed(2)}x the floor (target >= 0.9x: ${rsOurs >= 0.9 ? 'met' : 'NOT met'}); ${(rsOurs / rsToken).toFixed(2)}x the floor from the token; ${(rsOurs / rsAws).toFixed(2)}x aws-jwt-verify.`);
+  lines.push('');
+  lines.push(`Init: time of \`await import(...)\` in a fresh Node.js process (median of ${INIT_RUNS}, interleaved); ours includes reading its configuration and importing 3 pre-seeded keys. Peak memory: max RSS of a fresh process that imports each and verifies 5,000 RS256 tokens (median of 3).`);
+  lines.push('');
+  lines.push('| | import (ms) | peak RSS (MB) |');
+  lines.push('|---|---:|---:|');
+  for (const name of ['ours', 'aws-jwt-verify', 'jose']) {
+    lines.push(`| ${name} | ${median(init.get(name)!).toFixed(1)} | ${memory.get(name)!.toFixed(1)} |`);
+  }
+  lines.push(`| node (nothing imported) | - | ${memory.get('node (nothing imported)')!.toFixed(1)} |`);
+  const oursInit = median(init.get('ours')!);
+  const awsInit = median(init.get('aws-jwt-verify')!);
+  lines.push('');
+  lines.push(`- init: ours ${oursInit.toFixed(1)} ms vs aws-jwt-verify ${awsInit.toFixed(1)} ms (target: no slower: ${oursInit <= awsInit ? 'met' : 'NOT met'}).`);
+  console.log(lines.join('\n'));
+  writeSection(lines);
+  console.log(`bench:authorizer: wrote ${SECTION} in bench/README.md`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+/**
+ * The strict base64url decoder of the authorizer, against Buffer's on random
+ * data, and on every way a text can fail to be canonical.
+ */
+import { prng } from './mutations';
+import { decodeBase64url, decodeBase64urlInto } from '../../src/runtime/authorizer/base64url';
+
+test('decodes what Buffer encodes, for 3,000 random byte strings of length 0..300, at any offset', () => {
+  const rnd = prng(0xba5e64);
+  const out = Buffer.alloc(1024);
+  for (let i = 0; i < 3000; i++) {
+    const bytes = Buffer.from(Array.from({ length: Math.floor(rnd() * 301) }, () => Math.floor(rnd() * 256)));
+    const text = bytes.toString('base64url');
+    expect(decodeBase64url(text)).toEqual(bytes);
+    const padded = `xx.${text}.yy`;
+    const n = decodeBase64urlInto(padded, 3, 3 + text.length, out, 7);
+    expect(n).toBe(bytes.length);
+    expect(out.subarray(7, 7 + n)).toEqual(bytes);
+  }
+});
+
+test.each([
+  ['a character outside the alphabet', 'QU$D'],
+  ['standard alphabet +', 'QU+D'],
+  ['standard alphabet /', 'QU/D'],
+  ['padding', 'QUI='],
+  ['whitespace', 'QU D'],
+  ['a dot', 'QU.D'],
+  ['a non-ASCII character', 'QUJ\u00c4'],
+  ['a character above U+00FF', 'QU\u0141D'],
+  ['length 4n+1', 'QUJDR'],
+  ['non-zero trailing bits (2 chars)', 'QR'],
+  ['non-zero trailing bits (3 chars)', 'QUJ'],
+])('%s is refused', (_name, text) => {
+  expect(decodeBase64url(text)).toBeUndefined();
+  // Buffer would have decoded it (except 4n+1 lengths), which is the point
+  expect(() => Buffer.from(text, 'base64url')).not.toThrow();
+});
+
+test('canonical short forms decode', () => {
+  expect(decodeBase64url('')).toEqual(Buffer.alloc(0));
+  expect(decodeBase64url('QQ')).toEqual(Buffer.from('A'));
+  expect(decodeBase64url('QUI')).toEqual(Buffer.from('AB'));
+  expect(decodeBase64url('QUJD')).toEqual(Buffer.from('ABC'));
+  expect(decodeBase64url('-_-_')).toEqual(Buffer.from([0xfb, 0xff, 0xbf]));
+});
