@@ -117,18 +117,18 @@ async function throughput(keysByAlg: Map<Alg, Key>, handler: (e: unknown, c: unk
     const digest = digestOf(alg);
     const pub = keyOptions(alg, key.publicKey);
     const fns: { [c in Contender]: { fn: Verify; isAsync: boolean } } = {
-      'floor': { fn: (i) => { const p = prepared[i & 63]; if (!verify(digest, p.data, pub, p.sig)) throw new Error('floor: invalid'); }, isAsync: false },
+      'floor': { fn: (i) => { const p = prepared[i % 64]; if (!verify(digest, p.data, pub, p.sig)) throw new Error('floor: invalid'); }, isAsync: false },
       'floor-token': {
         fn: (i) => {
-          const t = list[i & 63];
+          const t = list[i % 64];
           const dot = t.lastIndexOf('.');
           if (!verify(digest, Buffer.from(t.slice(0, dot)), pub, Buffer.from(t.slice(dot + 1), 'base64url'))) throw new Error('floor-token: invalid');
         },
         isAsync: false,
       },
-      'ours': { fn: async (i) => { const r = await handler(events[i & 63], context); if (!r.isAuthorized) throw new Error('ours: denied'); }, isAsync: true },
-      'aws-jwt-verify': { fn: (i) => awsVerifier.verifySync(list[i & 63]), isAsync: false },
-      'jose': { fn: (i) => joseLib.jwtVerify(list[i & 63], joseJwks, { issuer: ISSUER, audience: AUDIENCE }), isAsync: true },
+      'ours': { fn: async (i) => { const r = await handler(events[i % 64], context); if (!r.isAuthorized) throw new Error('ours: denied'); }, isAsync: true },
+      'aws-jwt-verify': { fn: (i) => awsVerifier.verifySync(list[i % 64]), isAsync: false },
+      'jose': { fn: (i) => joseLib.jwtVerify(list[i % 64], joseJwks, { issuer: ISSUER, audience: AUDIENCE }), isAsync: true },
     };
     // calibrate: verifications per chunk, per contender (after a warm-up)
     const perChunk = new Map<Contender, number>();
@@ -180,14 +180,14 @@ function coldProcesses(keysByAlg: Map<Alg, Key>) {
     const mod = await import(process.argv[3]);
     const N = 5000;
     if (which === 'ours') {
-      for (let i = 0; i < N; i++) { const r = await mod.handler({ version: '2.0', type: 'REQUEST', identitySource: ['Bearer ' + list[i & 63]] }, {}); if (!r.isAuthorized) throw new Error('denied'); }
+      for (let i = 0; i < N; i++) { const r = await mod.handler({ version: '2.0', type: 'REQUEST', identitySource: ['Bearer ' + list[i % 64]] }, {}); if (!r.isAuthorized) throw new Error('denied'); }
     } else if (which === 'aws-jwt-verify') {
       const v = mod.JwtVerifier.create({ issuer: ${JSON.stringify(ISSUER)}, audience: ${JSON.stringify(AUDIENCE)}, jwksUri: 'https://issuer.example.com/jwks' });
       v.cacheJwks(jwks);
-      for (let i = 0; i < N; i++) v.verifySync(list[i & 63]);
+      for (let i = 0; i < N; i++) v.verifySync(list[i % 64]);
     } else {
       const set = mod.createLocalJWKSet(jwks);
-      for (let i = 0; i < N; i++) await mod.jwtVerify(list[i & 63], set, { issuer: ${JSON.stringify(ISSUER)}, audience: ${JSON.stringify(AUDIENCE)} });
+      for (let i = 0; i < N; i++) await mod.jwtVerify(list[i % 64], set, { issuer: ${JSON.stringify(ISSUER)}, audience: ${JSON.stringify(AUDIENCE)} });
     }
     process.stdout.write(JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024, heapMb: process.memoryUsage().heapUsed / 1048576 }));
   `);
