@@ -237,7 +237,7 @@ describe('serve --watch', () => {
     await watched?.stop();
   });
 
-  test('re-synthesizes and reloads when a source file changes', async () => {
+  test('re-synthesizes and reloads when a source file changes; a failed synth keeps the previous version', async () => {
     project = mkdtempSync(join(tmpdir(), 'cli-watch-'));
     symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
     writeFileSync(join(project, 'package-lock.json'), '{}');
@@ -251,6 +251,13 @@ describe('serve --watch', () => {
     for (let i = 0; i < 15 && !/ts-lambda: reloaded/.test(watched.stderr()); i++) await waitFor(() => /ts-lambda: reloaded/.test(watched!.stderr()));
     expect(watched.stderr()).toMatch(/handler\.ts changed; re-synthesizing/);
     expect(watched.stderr()).toMatch(/ts-lambda: reloaded/);
+    expect((await call(`${watched.url}/lambda-url/Fn/`)).json()).toEqual({ version: 2 });
+
+    // a change that does not synthesize: the previous version keeps serving
+    writeFileSync(join(project, 'app.ts'), 'throw new Error("broken app");\n');
+    const failed = () => /reload failed, still serving the previous version/.test(watched!.stderr());
+    for (let i = 0; i < 15 && !failed(); i++) await waitFor(failed);
+    expect(watched.stderr()).toMatch(/cdk synth failed/);
     expect((await call(`${watched.url}/lambda-url/Fn/`)).json()).toEqual({ version: 2 });
     expect(await watched.stop()).toBe(0);
   }, 400_000);
