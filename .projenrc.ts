@@ -138,7 +138,7 @@ project.testTask.spawn(integ);
 
 // The README's and doc comments' TypeScript examples must compile (they are
 // translated for every jsii language): jsii-rosetta checks them after compile.
-project.postCompileTask.exec('jsii-rosetta extract --strict --fixtures rosetta');
+project.postCompileTask.exec('jsii-rosetta extract --strict');
 
 project.addTask('bench:synth', {
   description: 'Synth 50 functions: TypeScriptFunction vs NodejsFunction vs a pre-bundled floor',
