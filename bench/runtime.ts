@@ -13,10 +13,10 @@
  * BENCH_ROUNDS (default 5), BENCH_INVOCATIONS (default 2000) change the size.
  */
 import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { LambdaEmulator, nodejsCommand } from '../src/runtime/emulator';

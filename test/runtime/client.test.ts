@@ -3,8 +3,8 @@
  * client in a real Node.js process; the managed Node.js runtime's semantics
  * (module formats, handler styles, context, errors) and real events.
  */
-import { loadEvent } from '../helpers/fixtures';
 import { body, nodeFunction, useEmulator } from './helpers';
+import { loadEvent } from '../helpers/fixtures';
 
 const ESM_HANDLERS = [
   'handler', 'http', 'sqs', 'kafka', 'nested.deeper.handler', 'notAFunction', 'missing', 'throws', 'throwsString',

@@ -6,8 +6,8 @@
  * gets a fresh one.
  */
 import { join } from 'node:path';
-import { LambdaEmulator } from '../../src/runtime/emulator';
 import { body, FIXTURES, nodeFunction, processGone, useEmulator } from './helpers';
+import { LambdaEmulator } from '../../src/runtime/emulator';
 
 const fixture = useEmulator((bootstrap) => {
   const fn = (name: string, handler: string, extra = {}) => nodeFunction(bootstrap, name, 'faults', handler, extra);
@@ -25,8 +25,12 @@ const fixture = useEmulator((bootstrap) => {
       name: 'no-bootstrap', codeDir: join(FIXTURES, 'faults'), handler: 'index.counter', command: [join(FIXTURES, 'faults', 'bootstrap')],
     },
     {
-      name: 'provided', codeDir: join(FIXTURES, 'provided'), handler: 'index.handler', command: [join(FIXTURES, 'provided', 'bootstrap')],
-      runtime: 'provided.al2023', environment: { ENGINE: process.execPath, RIC_BOOTSTRAP: bootstrap },
+      name: 'provided',
+      codeDir: join(FIXTURES, 'provided'),
+      handler: 'index.handler',
+      command: [join(FIXTURES, 'provided', 'bootstrap')],
+      runtime: 'provided.al2023',
+      environment: { ENGINE: process.execPath, RIC_BOOTSTRAP: bootstrap },
     },
   ];
 });

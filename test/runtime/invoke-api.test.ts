@@ -2,9 +2,9 @@
  * The Invoke API endpoint (`POST /2015-03-31/functions/{name}/invocations`)
  * with raw HTTP, as the AWS SDK or curl would call it.
  */
+import { buildClient, http, nodeFunction } from './helpers';
 import { LambdaEmulator } from '../../src/runtime/emulator';
 import { loadEvent } from '../helpers/fixtures';
-import { buildClient, http, nodeFunction } from './helpers';
 
 const client = buildClient();
 let emulator: LambdaEmulator;

@@ -2,8 +2,8 @@
  * Protocol tests of the Runtime API (2018-06-01) with raw HTTP: the test
  * plays the runtime against one RuntimeApi server, no process involved.
  */
-import { RuntimeApi, Invocation, InvocationOutcome, MAX_RESPONSE_BYTES } from '../../src/runtime/emulator';
 import { http } from './helpers';
+import { RuntimeApi, Invocation, InvocationOutcome, MAX_RESPONSE_BYTES } from '../../src/runtime/emulator';
 
 const V = '/2018-06-01/runtime';
 
@@ -23,9 +23,9 @@ async function startApi(): Promise<Recorder> {
   const recorder: any = { outcomes, initErrors, delivered, ready: 0 };
   recorder.api = new RuntimeApi({
     onReady: () => { recorder.ready++; },
-    onDelivered: (invocation) => delivered.push(invocation),
+    onDelivered: (delivery) => delivered.push(delivery),
     onInitError: (body, errorType) => initErrors.push({ body: body.toString(), errorType }),
-    onOutcome: (_invocation, outcome) => outcomes.push(outcome),
+    onOutcome: (_delivery, outcome) => outcomes.push(outcome),
   });
   const address: string = await recorder.api.listen(0);
   recorder.port = Number(address.split(':')[1]);
