@@ -260,8 +260,7 @@ function readStack(
       const integration = integrationId ? resources[integrationId]?.Properties : undefined;
       const functionPath = integration ? functionOf(integration.IntegrationUri) : undefined;
       let unsupported: string | undefined;
-      if (!integration) unsupported = 'the route has no integration';
-      else if (integration.IntegrationType !== 'AWS_PROXY' || !functionPath) {
+      if (!integration) {unsupported = 'the route has no integration';} else if (integration.IntegrationType !== 'AWS_PROXY' || !functionPath) {
         unsupported = `its ${integration.IntegrationType} integration is not a Lambda function of this assembly`;
       }
       const authorizerId = referencedId(p.AuthorizerId);

@@ -3,30 +3,30 @@
  * (attribution in events/README.md), by friendly name.
  */
 import { CliError } from './errors';
-import { editDistance } from './find';
-import eHttp from './events/example-apigw-v2-request-no-authorizer.json';
-import eHttpPost from './events/powertools-ts-http-no-auth.json';
-import eHttpJwt from './events/example-apigw-v2-request-jwt-authorizer.json';
-import eHttpLambdaAuthorizer from './events/example-apigw-v2-request-lambda-authorizer.json';
-import eHttpIam from './events/example-apigw-v2-request-iam.json';
-import eHttpMultiValue from './events/example-apigw-v2-request-multi-value-parameters.json';
-import eHttpAuthorizer from './events/example-apigw-v2-custom-authorizer-v2-request.json';
+import eRestRequestAuthorizer from './events/example-apigw-custom-auth-request-type-request.json';
+import eRestTokenAllow from './events/example-apigw-custom-auth-request.json';
+import eRest from './events/example-apigw-sam-http-request.json';
+import eHttpAuthorizerV1 from './events/example-apigw-v2-custom-authorizer-v1-request.json';
 import eHttpAuthorizerNoCookies from './events/example-apigw-v2-custom-authorizer-v2-request-without-cookies.json';
 import eHttpAuthorizerNoIdentity from './events/example-apigw-v2-custom-authorizer-v2-request-without-identity-source.json';
-import eHttpAuthorizerBearer from './events/powertools-ts-http-authorizer-request.json';
-import eHttpAuthorizerV1 from './events/example-apigw-v2-custom-authorizer-v1-request.json';
-import eRestToken from './events/powertools-ts-rest-authorizer-token.json';
-import eRestTokenAllow from './events/example-apigw-custom-auth-request.json';
-import eRestRequestAuthorizer from './events/example-apigw-custom-auth-request-type-request.json';
-import eRest from './events/example-apigw-sam-http-request.json';
-import eSqs from './events/example-sqs-event.json';
-import eSqsJson from './events/example-sqs-event-obj.json';
-import eSqsPowertools from './events/powertools-ts-sqs.json';
+import eHttpAuthorizer from './events/example-apigw-v2-custom-authorizer-v2-request.json';
+import eHttpIam from './events/example-apigw-v2-request-iam.json';
+import eHttpJwt from './events/example-apigw-v2-request-jwt-authorizer.json';
+import eHttpLambdaAuthorizer from './events/example-apigw-v2-request-lambda-authorizer.json';
+import eHttpMultiValue from './events/example-apigw-v2-request-multi-value-parameters.json';
+import eHttp from './events/example-apigw-v2-request-no-authorizer.json';
 import eKafka from './events/example-kafka-event.json';
-import eKafkaJson from './events/powertools-ts-kafka-json.json';
-import eKafkaAvro from './events/powertools-ts-kafka-avro.json';
+import eSqsJson from './events/example-sqs-event-obj.json';
+import eSqs from './events/example-sqs-event.json';
 import eKafkaMsk from './events/powertools-python-kafka-msk.json';
 import eKafkaSelfManaged from './events/powertools-python-kafka-self-managed.json';
+import eHttpAuthorizerBearer from './events/powertools-ts-http-authorizer-request.json';
+import eHttpPost from './events/powertools-ts-http-no-auth.json';
+import eKafkaAvro from './events/powertools-ts-kafka-avro.json';
+import eKafkaJson from './events/powertools-ts-kafka-json.json';
+import eRestToken from './events/powertools-ts-rest-authorizer-token.json';
+import eSqsPowertools from './events/powertools-ts-sqs.json';
+import { editDistance } from './find';
 
 export interface SampleEvent {
   /** What `--example` takes. */

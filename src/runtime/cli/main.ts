@@ -114,9 +114,20 @@ async function list(options: Options): Promise<void> {
   const fns = assembly.functions;
   if (options.json) {
     process.stdout.write(`${JSON.stringify(fns.map((f) => ({
-      path: f.path, name: shortName(f, fns), logicalId: f.logicalId, stack: f.stack, runtime: f.runtime, architecture: f.architecture,
-      handler: f.handler, assetSize: f.assetSize, codeDir: f.codeDir, memorySize: f.memorySize, timeout: f.timeout,
-      supported: !f.unsupported, unsupported: f.unsupported, triggers: f.triggers,
+      path: f.path,
+      name: shortName(f, fns),
+      logicalId: f.logicalId,
+      stack: f.stack,
+      runtime: f.runtime,
+      architecture: f.architecture,
+      handler: f.handler,
+      assetSize: f.assetSize,
+      codeDir: f.codeDir,
+      memorySize: f.memorySize,
+      timeout: f.timeout,
+      supported: !f.unsupported,
+      unsupported: f.unsupported,
+      triggers: f.triggers,
       sampleEvent: f.triggers.map((t) => TRIGGER_EVENTS[t]).find((e) => e !== undefined),
     })), null, 2)}\n`);
     return;

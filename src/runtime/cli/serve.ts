@@ -143,7 +143,9 @@ export class Gateway {
   }
 
   /** Invokes `fn` and maps its answer; an API route (`gateway`) gets API Gateway's integration timeout, a function URL none. */
-  private async call(fn: FunctionInfo, event: Record<string, unknown>, requestId: string, label: string, gateway = true): Promise<{ response: HttpResponse; note: string }> {
+  private async call(
+    fn: FunctionInfo, event: Record<string, unknown>, requestId: string, label: string, gateway = true,
+  ): Promise<{ response: HttpResponse; note: string }> {
     if (fn.unsupported) return { response: withRequestId(gatewayError(500), requestId), note: `${fn.path} cannot run locally: ${fn.unsupported}` };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<undefined>((done) => {

@@ -188,7 +188,9 @@ function decodePath(path: string): string {
 }
 
 /** The fields shared by the route event and the authorizer event, in API Gateway's order. */
-function commonFields(parts: RequestParts, target: ApiTarget, head: Record<string, unknown>, requestContext: Record<string, any>): Record<string, unknown> {
+function commonFields(
+  parts: RequestParts, target: ApiTarget, head: Record<string, unknown>, requestContext: Record<string, any>,
+): Record<string, unknown> {
   const event: Record<string, unknown> = { ...head, routeKey: target.routeKey, rawPath: parts.rawPath, rawQueryString: parts.rawQueryString };
   if (parts.cookies) event.cookies = parts.cookies;
   event.headers = parts.headers;
