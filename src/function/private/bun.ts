@@ -4,7 +4,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSyn
 import { join, resolve } from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { publishDir } from './publish-dir';
-import { RuntimeAssetContext, RuntimeBundlingDefaults, RuntimeStrategy } from './runtime-contract';
+import { RuntimeAssetContext, RuntimeBundlingDefaults } from './runtime-contract';
 import { BunOptions } from '../bun-options';
 
 /** The npm package that holds the Linux `bun` executable of an architecture. */
@@ -26,8 +26,10 @@ exec "$DIR/bin/bun" --no-install "$DIR/ric.mjs"
  * Bun on `provided.al2023`: the asset holds the bundle (ESM, nothing
  * external: Bun has no AWS SDK built in), `bin/bun` for the function's
  * architecture, our client as `ric.mjs` and a `bootstrap` that starts them.
+ * It has the shape of a `RuntimeStrategy` (runtime-contract.ts), for
+ * `new FunctionRuntime(new BunStrategy(options))`.
  */
-export class BunStrategy implements RuntimeStrategy {
+export class BunStrategy {
   public readonly lambdaRuntime = lambda.Runtime.PROVIDED_AL2023;
   private readonly binaryPath?: string;
 
