@@ -16,7 +16,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { buildSync } from 'esbuild';
 import { body, FIXTURES } from './helpers';
 import { BUN_BOOTSTRAP, BunStrategy, bunPackageName } from '../../src/function/private/bun';
-import { LambdaEmulator, providedCommand } from '../../src/runtime/emulator';
+import { bunAssetCommand, LambdaEmulator, providedCommand } from '../../src/runtime/emulator';
 
 const VERSION = '9.8.7';
 const work = mkdtempSync(join(tmpdir(), 'bun-engine-test-'));
@@ -139,13 +139,20 @@ test('npm pack from the registry, integrity checked, cached once, nothing half-w
   expect(requests().filter((u) => u === '/engine.tgz')).toHaveLength(1);
 
   const emulator = await LambdaEmulator.start({
-    functions: [{ name: 'bun-fn', codeDir: assetDir, handler: 'index.handler', command: providedCommand(assetDir), runtime: 'provided.al2023' }],
+    functions: [
+      // through the asset's own bootstrap script, as Lambda starts it
+      { name: 'bun-fn', codeDir: assetDir, handler: 'index.handler', command: providedCommand(assetDir), runtime: 'provided.al2023' },
+      // the engine started directly (how the CLI runs it under qemu for arm64)
+      { name: 'bun-direct', codeDir: assetDir, handler: 'index.handler', command: bunAssetCommand(assetDir), runtime: 'provided.al2023' },
+    ],
   });
   try {
-    const result = await emulator.invoke('bun-fn', JSON.stringify({ kind: 'bun-asset' }));
-    expect(result.functionError).toBeUndefined();
-    expect(body(result)).toMatchObject({ event: { kind: 'bun-asset' }, context: { functionName: 'bun-fn' }, cwd: assetDir });
-    expect(body(result).env.AWS_EXECUTION_ENV).toBeUndefined();
+    for (const name of ['bun-fn', 'bun-direct']) {
+      const result = await emulator.invoke(name, JSON.stringify({ kind: 'bun-asset' }));
+      expect(result.functionError).toBeUndefined();
+      expect(body(result)).toMatchObject({ event: { kind: 'bun-asset' }, context: { functionName: name }, cwd: assetDir });
+      expect(body(result).env.AWS_EXECUTION_ENV).toBeUndefined();
+    }
   } finally {
     await emulator.close();
   }

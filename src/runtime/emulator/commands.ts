@@ -39,3 +39,13 @@ export function ricBootstrapPath(): string {
   }
   return found;
 }
+
+/**
+ * A Bun asset of TypeScriptFunction (`FunctionRuntime.bun`): what its
+ * `bootstrap` script runs, without the shell, so that a `commandPrefix`
+ * (qemu-user, which runs ELF files only) applies to the arm64 engine itself.
+ * The layout is the one src/function/private/bun.ts writes.
+ */
+export function bunAssetCommand(assetDir: string): string[] {
+  return [join(assetDir, 'bin', 'bun'), '--no-install', join(assetDir, 'ric.mjs')];
+}

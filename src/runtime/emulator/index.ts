@@ -12,6 +12,6 @@ export type { LogEntry, LogListener } from './log-capture';
 export { RuntimeApi } from './runtime-api';
 export type { RuntimeApiHooks } from './runtime-api';
 export type { Invocation, InvocationOutcome } from './invocation';
-export { nodejsCommand, providedCommand, ricBootstrapPath, QEMU_ARM64_PREFIX } from './commands';
+export { bunAssetCommand, nodejsCommand, providedCommand, ricBootstrapPath, QEMU_ARM64_PREFIX } from './commands';
 export { lambdaEnvironment, FAKE_CREDENTIALS } from './process-env';
 export { MAX_RESPONSE_BYTES, MAX_REQUEST_BYTES, RUNTIME_API_VERSION } from './limits';
