@@ -5,7 +5,7 @@
 import {
   apiGatewayTime, headersAndCookies, httpApiEvent, isTextContentType, queryParameters, requestParts, routeArn,
 } from '../../src/runtime/cli/http/request';
-import { gatewayError, mapResponse } from '../../src/runtime/cli/http/response';
+import { gatewayError, mapResponse, mapResponseV1 } from '../../src/runtime/cli/http/response';
 import { loadEvent } from '../helpers/fixtures';
 
 /** Rebuilds a request from a real event: the headers, path and query API Gateway received. */
@@ -177,6 +177,15 @@ describe('response mapper (payload 2.0)', () => {
     expect(JSON.parse(r.body.toString())).toEqual({ message: 'Internal Server Error' });
     expect(whys[0]).toMatch(/statusCode/);
     expect(mapResponse(JSON.stringify({ statusCode: 200, body: { a: 1 } })).statusCode).toBe(500);
+  });
+
+  test('payload 1.0: statusCode required, multiValueHeaders merged', () => {
+    const r = mapResponseV1(JSON.stringify({
+      statusCode: 200, headers: { 'X-A': '1' }, multiValueHeaders: { 'Set-Cookie': ['a=1', 'b=2'] }, body: 'aGk=', isBase64Encoded: true,
+    }));
+    expect([r.statusCode, r.headers, r.body.toString()]).toEqual([200, { 'x-a': '1', 'set-cookie': ['a=1', 'b=2'] }, 'hi']);
+    expect(mapResponseV1(JSON.stringify({ message: 'no status' })).statusCode).toBe(500);
+    expect(mapResponseV1('"text"').statusCode).toBe(500);
   });
 
   test('API Gateway error bodies', () => {

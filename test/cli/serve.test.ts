@@ -125,6 +125,29 @@ describe('serve: routes and the payload 2.0 event', () => {
     expect([bad.status, bad.json()]).toEqual([500, { message: 'Internal Server Error' }]);
   });
 
+  test('payload format 1.0 integration: the REST-compatible event; the response needs a statusCode', async () => {
+    const r = await call(`${api}/v1/7?a=1&a=2`, { headers: { 'X-Multi': ['1', '2'] } });
+    expect(r.status).toBe(201);
+    expect(r.headers['set-cookie']).toBeUndefined(); // `cookies` is a 2.0 field
+    const { event } = r.json();
+    expect(event).toMatchObject({
+      version: '1.0',
+      resource: '/v1/{id}',
+      path: '/v1/7',
+      httpMethod: 'GET',
+      queryStringParameters: { a: '2' },
+      multiValueQueryStringParameters: { a: ['1', '2'] },
+      pathParameters: { id: '7' },
+      body: null,
+      isBase64Encoded: false,
+      requestContext: { httpMethod: 'GET', resourcePath: '/v1/{id}', stage: '$default', identity: { sourceIp: '127.0.0.1' } },
+    });
+    expect(event.headers['x-multi']).toBe('2');
+    expect(event.multiValueHeaders['x-multi']).toEqual(['1', '2']);
+    const text = await call(`${api}/v1/7?mode=text`);
+    expect([text.status, text.json()]).toEqual([500, { message: 'Internal Server Error' }]);
+  });
+
   test('a function error → 500; no route → 404', async () => {
     const fail = await call(`${api}/fail`);
     expect([fail.status, fail.json()]).toEqual([500, { message: 'Internal Server Error' }]);

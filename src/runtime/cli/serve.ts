@@ -14,8 +14,8 @@ import { CliError } from './errors';
 import { matchFunctions } from './find';
 import { LambdaAuthorizer } from './http/authorizer';
 import { isPreflight, preflightResponse, withCors } from './http/cors';
-import { ApiTarget, headersAndCookies, HttpRequest, httpApiEvent, requestParts } from './http/request';
-import { gatewayError, HttpResponse, mapResponse } from './http/response';
+import { ApiTarget, headersAndCookies, HttpRequest, httpApiEvent, httpApiEventV1, requestParts } from './http/request';
+import { gatewayError, HttpResponse, mapResponse, mapResponseV1 } from './http/response';
 import { Router } from './http/router';
 import { EmulatorRunner, FunctionRunner } from './runner';
 import { SourceWatcher, watchSources } from './watch';
@@ -118,8 +118,8 @@ export class Gateway {
     if (route.unsupported || !route.functionPath) {
       return { response: gatewayError(500), note: `route ${route.routeKey} cannot be served locally: ${route.unsupported}` };
     }
-    if (route.payloadFormatVersion !== '2.0') {
-      return { response: gatewayError(500), note: `route ${route.routeKey} uses payload format ${route.payloadFormatVersion}; ts-lambda serves 2.0 only` };
+    if (route.payloadFormatVersion !== '2.0' && route.payloadFormatVersion !== '1.0') {
+      return { response: gatewayError(500), note: `route ${route.routeKey} uses payload format ${route.payloadFormatVersion}, which API Gateway does not know` };
     }
     const parts = requestParts(request, target);
     let authorizerContext: unknown;
@@ -138,13 +138,16 @@ export class Gateway {
       };
     }
     const fn = this.fn(route.functionPath)!;
-    const event = httpApiEvent(parts, { ...target, authorizerContext: route.authorizationType === 'CUSTOM' ? authorizerContext : undefined });
-    return this.call(fn, event, parts.requestContext.requestId, route.routeKey);
+    const withAuth = { ...target, authorizerContext: route.authorizationType === 'CUSTOM' ? authorizerContext : undefined };
+    if (route.payloadFormatVersion === '1.0') {
+      return this.call(fn, httpApiEventV1(parts, withAuth, request), parts.requestContext.requestId, route.routeKey, true, mapResponseV1);
+    }
+    return this.call(fn, httpApiEvent(parts, withAuth), parts.requestContext.requestId, route.routeKey);
   }
 
   /** Invokes `fn` and maps its answer; an API route (`gateway`) gets API Gateway's integration timeout, a function URL none. */
   private async call(
-    fn: FunctionInfo, event: Record<string, unknown>, requestId: string, label: string, gateway = true,
+    fn: FunctionInfo, event: Record<string, unknown>, requestId: string, label: string, gateway = true, map = mapResponse,
   ): Promise<{ response: HttpResponse; note: string }> {
     if (fn.unsupported) return { response: withRequestId(gatewayError(500), requestId), note: `${fn.path} cannot run locally: ${fn.unsupported}` };
     let timer: NodeJS.Timeout | undefined;
@@ -161,7 +164,7 @@ export class Gateway {
       return { response: withRequestId(response, requestId), note: `${note}; the function failed: ${result.payload.toString('utf8')}` };
     }
     let why: string | undefined;
-    const response = mapResponse(result.payload, (w) => {
+    const response = map(result.payload, (w) => {
       why = w;
     });
     return { response: withRequestId(response, requestId), note: why ? `${note}; malformed response: ${why}` : note };

@@ -221,15 +221,21 @@ export function authorizerEventV2(parts: RequestParts, target: ApiTarget, method
   return commonFields(parts, target, head, parts.requestContext);
 }
 
-/** The payload 1.0 event of a Lambda REQUEST authorizer (REST-API-like). */
-export function authorizerEventV1(parts: RequestParts, target: ApiTarget, request: HttpRequest, identitySource: string[]): Record<string, unknown> {
+/** Headers as payload 1.0 has them: the last value of each, and all values. */
+function headersV1(rawHeaders: readonly string[], lowercase: boolean): { headers: Record<string, string>; multiValueHeaders: Record<string, string[]> } {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
-  for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
-    const name = request.rawHeaders[i];
-    headers[name] = request.rawHeaders[i + 1];
-    (multiValueHeaders[name] ??= []).push(request.rawHeaders[i + 1]);
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = lowercase ? rawHeaders[i].toLowerCase() : rawHeaders[i];
+    headers[name] = rawHeaders[i + 1];
+    (multiValueHeaders[name] ??= []).push(rawHeaders[i + 1]);
   }
+  return { headers, multiValueHeaders };
+}
+
+/** The payload 1.0 event of a Lambda REQUEST authorizer (REST-API-like). */
+export function authorizerEventV1(parts: RequestParts, target: ApiTarget, request: HttpRequest, identitySource: string[]): Record<string, unknown> {
+  const { headers, multiValueHeaders } = headersV1(request.rawHeaders, false);
   const q = queryParametersV1(parts.rawQueryString);
   const resource = target.routeKey === '$default' ? '$default' : target.routeKey.slice(target.routeKey.indexOf(' ') + 1);
   return {
@@ -254,5 +260,70 @@ export function authorizerEventV1(parts: RequestParts, target: ApiTarget, reques
       httpMethod: request.method,
       identity: { sourceIp: request.sourceIp, userAgent: parts.headers['user-agent'] ?? '' },
     },
+  };
+}
+
+/**
+ * The payload 1.0 event of a route integration (the REST-API-compatible
+ * shape): last and all values of headers and query parameters, `resource`,
+ * `httpMethod`, and a REST-like `requestContext`.
+ */
+export function httpApiEventV1(parts: RequestParts, target: ApiTarget, request: HttpRequest): Record<string, unknown> {
+  const { headers, multiValueHeaders } = headersV1(request.rawHeaders, true);
+  for (const name of ['x-amzn-trace-id', 'x-forwarded-for', 'x-forwarded-port', 'x-forwarded-proto']) {
+    headers[name] = parts.headers[name];
+    multiValueHeaders[name] = [parts.headers[name]];
+  }
+  const q = queryParametersV1(parts.rawQueryString);
+  const resource = target.routeKey === '$default' ? '$default' : target.routeKey.slice(target.routeKey.indexOf(' ') + 1);
+  const rc = parts.requestContext;
+  const identity = {
+    accessKey: null,
+    accountId: null,
+    caller: null,
+    cognitoAuthenticationProvider: null,
+    cognitoAuthenticationType: null,
+    cognitoIdentityId: null,
+    cognitoIdentityPoolId: null,
+    principalOrgId: null,
+    sourceIp: request.sourceIp,
+    user: null,
+    userAgent: parts.headers['user-agent'] ?? '',
+    userArn: null,
+  };
+  const authorizer = target.authorizerContext !== undefined && target.authorizerContext !== null
+    ? { ...(target.authorizerContext as Record<string, unknown>) }
+    : { claims: null, scopes: null };
+  return {
+    version: '1.0',
+    resource,
+    path: parts.rawPath,
+    httpMethod: request.method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: q.single,
+    multiValueQueryStringParameters: q.multi,
+    requestContext: {
+      accountId: rc.accountId,
+      apiId: rc.apiId,
+      authorizer,
+      domainName: rc.domainName,
+      domainPrefix: rc.domainPrefix,
+      extendedRequestId: rc.requestId,
+      httpMethod: request.method,
+      identity,
+      path: parts.rawPath,
+      protocol: request.protocol,
+      requestId: rc.requestId,
+      requestTime: rc.time,
+      requestTimeEpoch: rc.timeEpoch,
+      resourceId: target.routeKey,
+      resourcePath: resource,
+      stage: rc.stage,
+    },
+    pathParameters: target.pathParameters ?? null,
+    stageVariables: null,
+    body: parts.body ?? null,
+    isBase64Encoded: parts.isBase64Encoded,
   };
 }

@@ -71,3 +71,40 @@ export function mapResponse(payload: Buffer | string, onInvalid: (why: string) =
   const body = typeof value === 'string' ? value : text;
   return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(body) };
 }
+
+/**
+ * Maps a payload 1.0 response: it must be structured (`statusCode`,
+ * `headers`, `multiValueHeaders`, `body`, `isBase64Encoded`); there is no
+ * inferred format, so anything else is a 500.
+ */
+export function mapResponseV1(payload: Buffer | string, onInvalid: (why: string) => void = () => undefined): HttpResponse {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.isBuffer(payload) ? payload.toString('utf8') : payload);
+  } catch {
+    onInvalid('the response is not JSON (payload format 1.0 has no inferred format)');
+    return gatewayError(500);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value) || !('statusCode' in value)) {
+    onInvalid('the response has no statusCode (payload format 1.0 has no inferred format)');
+    return gatewayError(500);
+  }
+  const r = value as Record<string, unknown>;
+  const why = invalid(r);
+  if (why) {
+    onInvalid(why);
+    return gatewayError(500);
+  }
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, v] of Object.entries((r.headers ?? {}) as Record<string, unknown>)) {
+    if (v !== null && v !== undefined) headers[name.toLowerCase()] = String(v);
+  }
+  for (const [name, v] of Object.entries((r.multiValueHeaders ?? {}) as Record<string, unknown>)) {
+    if (!Array.isArray(v)) continue;
+    const key = name.toLowerCase();
+    const existing = headers[key] === undefined ? [] : [headers[key]].flat();
+    headers[key] = [...existing, ...v.map(String)];
+  }
+  const bodyText = typeof r.body === 'string' ? r.body : '';
+  return { statusCode: Number(r.statusCode), headers, body: Buffer.from(bodyText, r.isBase64Encoded === true ? 'base64' : 'utf8') };
+}
