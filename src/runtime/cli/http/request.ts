@@ -221,36 +221,53 @@ export function authorizerEventV2(parts: RequestParts, target: ApiTarget, method
   return commonFields(parts, target, head, parts.requestContext);
 }
 
-/** Headers as payload 1.0 has them: the last value of each, and all values. */
-function headersV1(rawHeaders: readonly string[], lowercase: boolean): { headers: Record<string, string>; multiValueHeaders: Record<string, string[]> } {
+/**
+ * The fields payload 1.0 events share (authorizer and integration):
+ * `resource`, `path`, `httpMethod`, headers and query parameters with their
+ * last and all values.
+ */
+function fieldsV1(parts: RequestParts, target: ApiTarget, request: HttpRequest, lowercase: boolean): Record<string, unknown> {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = lowercase ? rawHeaders[i].toLowerCase() : rawHeaders[i];
-    headers[name] = rawHeaders[i + 1];
-    (multiValueHeaders[name] ??= []).push(rawHeaders[i + 1]);
+  for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
+    const name = lowercase ? request.rawHeaders[i].toLowerCase() : request.rawHeaders[i];
+    headers[name] = request.rawHeaders[i + 1];
+    (multiValueHeaders[name] ??= []).push(request.rawHeaders[i + 1]);
   }
-  return { headers, multiValueHeaders };
-}
-
-/** The payload 1.0 event of a Lambda REQUEST authorizer (REST-API-like). */
-export function authorizerEventV1(parts: RequestParts, target: ApiTarget, request: HttpRequest, identitySource: string[]): Record<string, unknown> {
-  const { headers, multiValueHeaders } = headersV1(request.rawHeaders, false);
+  if (lowercase) {
+    // what API Gateway adds
+    for (const name of ['x-amzn-trace-id', 'x-forwarded-for', 'x-forwarded-port', 'x-forwarded-proto']) {
+      headers[name] = parts.headers[name];
+      multiValueHeaders[name] = [parts.headers[name]];
+    }
+  }
   const q = queryParametersV1(parts.rawQueryString);
-  const resource = target.routeKey === '$default' ? '$default' : target.routeKey.slice(target.routeKey.indexOf(' ') + 1);
   return {
-    version: '1.0',
-    type: 'REQUEST',
-    methodArn: routeArn(target, request.method, parts.rawPath),
-    identitySource: identitySource.join(','),
-    authorizationToken: identitySource.join(','),
-    resource,
+    resource: resourceOf(target.routeKey),
     path: parts.rawPath,
     httpMethod: request.method,
     headers,
     multiValueHeaders,
     queryStringParameters: q.single,
     multiValueQueryStringParameters: q.multi,
+  };
+}
+
+/** The path of a route key (`/pets/{id}`), or `$default`. */
+function resourceOf(routeKey: string): string {
+  return routeKey === '$default' ? '$default' : routeKey.slice(routeKey.indexOf(' ') + 1);
+}
+
+/** The payload 1.0 event of a Lambda REQUEST authorizer (REST-API-like). */
+export function authorizerEventV1(parts: RequestParts, target: ApiTarget, request: HttpRequest, identitySource: string[]): Record<string, unknown> {
+  const resource = resourceOf(target.routeKey);
+  return {
+    version: '1.0',
+    type: 'REQUEST',
+    methodArn: routeArn(target, request.method, parts.rawPath),
+    identitySource: identitySource.join(','),
+    authorizationToken: identitySource.join(','),
+    ...fieldsV1(parts, target, request, false),
     pathParameters: target.pathParameters ?? {},
     stageVariables: null,
     requestContext: {
@@ -269,13 +286,7 @@ export function authorizerEventV1(parts: RequestParts, target: ApiTarget, reques
  * `httpMethod`, and a REST-like `requestContext`.
  */
 export function httpApiEventV1(parts: RequestParts, target: ApiTarget, request: HttpRequest): Record<string, unknown> {
-  const { headers, multiValueHeaders } = headersV1(request.rawHeaders, true);
-  for (const name of ['x-amzn-trace-id', 'x-forwarded-for', 'x-forwarded-port', 'x-forwarded-proto']) {
-    headers[name] = parts.headers[name];
-    multiValueHeaders[name] = [parts.headers[name]];
-  }
-  const q = queryParametersV1(parts.rawQueryString);
-  const resource = target.routeKey === '$default' ? '$default' : target.routeKey.slice(target.routeKey.indexOf(' ') + 1);
+  const resource = resourceOf(target.routeKey);
   const rc = parts.requestContext;
   const identity = {
     accessKey: null,
@@ -296,13 +307,7 @@ export function httpApiEventV1(parts: RequestParts, target: ApiTarget, request: 
     : { claims: null, scopes: null };
   return {
     version: '1.0',
-    resource,
-    path: parts.rawPath,
-    httpMethod: request.method,
-    headers,
-    multiValueHeaders,
-    queryStringParameters: q.single,
-    multiValueQueryStringParameters: q.multi,
+    ...fieldsV1(parts, target, request, true),
     requestContext: {
       accountId: rc.accountId,
       apiId: rc.apiId,

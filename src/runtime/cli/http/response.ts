@@ -33,6 +33,35 @@ function invalid(r: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/** Adds values to a (possibly repeated) header. */
+function appendHeader(headers: Record<string, string | string[]>, name: string, values: string[]): void {
+  const existing = headers[name];
+  headers[name] = [...(existing === undefined ? [] : [existing].flat()), ...values];
+}
+
+/**
+ * A structured response: checked, headers lowercased (plus what `more` adds
+ * from the format's own fields), the body decoded when base64. Invalid → 500.
+ */
+function structured(
+  r: Record<string, unknown>,
+  onInvalid: (why: string) => void,
+  more: (headers: Record<string, string | string[]>, r: Record<string, unknown>) => void,
+): HttpResponse {
+  const why = invalid(r);
+  if (why) {
+    onInvalid(why);
+    return gatewayError(500);
+  }
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, v] of Object.entries((r.headers ?? {}) as Record<string, unknown>)) {
+    if (v !== null && v !== undefined) headers[name.toLowerCase()] = String(v);
+  }
+  more(headers, r);
+  const bodyText = typeof r.body === 'string' ? r.body : '';
+  return { statusCode: Number(r.statusCode), headers, body: Buffer.from(bodyText, r.isBase64Encoded === true ? 'base64' : 'utf8') };
+}
+
 /**
  * Maps the function's response payload (its JSON text) to the HTTP response.
  * `onInvalid` hears why a structured response was rejected (500, as API Gateway answers).
@@ -47,25 +76,10 @@ export function mapResponse(payload: Buffer | string, onInvalid: (why: string) =
     return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(text) };
   }
   if (value && typeof value === 'object' && !Array.isArray(value) && 'statusCode' in value) {
-    const r = value as Record<string, unknown>;
-    const why = invalid(r);
-    if (why) {
-      onInvalid(why);
-      return gatewayError(500);
-    }
-    const headers: Record<string, string | string[]> = {};
-    for (const [name, v] of Object.entries((r.headers ?? {}) as Record<string, unknown>)) {
-      if (v === null || v === undefined) continue;
-      headers[name.toLowerCase()] = String(v);
-    }
-    const cookies = ((r.cookies ?? []) as unknown[]).map(String);
-    if (cookies.length > 0) {
-      const existing = headers['set-cookie'];
-      headers['set-cookie'] = [...(existing === undefined ? [] : [existing].flat()), ...cookies];
-    }
-    const bodyText = typeof r.body === 'string' ? r.body : '';
-    const body = r.isBase64Encoded === true ? Buffer.from(bodyText, 'base64') : Buffer.from(bodyText, 'utf8');
-    return { statusCode: Number(r.statusCode), headers, body };
+    return structured(value as Record<string, unknown>, onInvalid, (headers, r) => {
+      const cookies = ((r.cookies ?? []) as unknown[]).map(String);
+      if (cookies.length > 0) appendHeader(headers, 'set-cookie', cookies);
+    });
   }
   // inferred: a plain value is the body; a string is the body as it is
   const body = typeof value === 'string' ? value : text;
@@ -89,22 +103,9 @@ export function mapResponseV1(payload: Buffer | string, onInvalid: (why: string)
     onInvalid('the response has no statusCode (payload format 1.0 has no inferred format)');
     return gatewayError(500);
   }
-  const r = value as Record<string, unknown>;
-  const why = invalid(r);
-  if (why) {
-    onInvalid(why);
-    return gatewayError(500);
-  }
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, v] of Object.entries((r.headers ?? {}) as Record<string, unknown>)) {
-    if (v !== null && v !== undefined) headers[name.toLowerCase()] = String(v);
-  }
-  for (const [name, v] of Object.entries((r.multiValueHeaders ?? {}) as Record<string, unknown>)) {
-    if (!Array.isArray(v)) continue;
-    const key = name.toLowerCase();
-    const existing = headers[key] === undefined ? [] : [headers[key]].flat();
-    headers[key] = [...existing, ...v.map(String)];
-  }
-  const bodyText = typeof r.body === 'string' ? r.body : '';
-  return { statusCode: Number(r.statusCode), headers, body: Buffer.from(bodyText, r.isBase64Encoded === true ? 'base64' : 'utf8') };
+  return structured(value as Record<string, unknown>, onInvalid, (headers, r) => {
+    for (const [name, v] of Object.entries((r.multiValueHeaders ?? {}) as Record<string, unknown>)) {
+      if (Array.isArray(v)) appendHeader(headers, name.toLowerCase(), v.map(String));
+    }
+  });
 }
