@@ -2,6 +2,7 @@
  * Protocol tests of the Runtime API (2018-06-01) with raw HTTP: the test
  * plays the runtime against one RuntimeApi server, no process involved.
  */
+import { connect } from 'node:net';
 import { http } from './helpers';
 import { RuntimeApi, Invocation, InvocationOutcome, MAX_RESPONSE_BYTES } from '../../src/runtime/emulator';
 
@@ -214,5 +215,29 @@ describe('Runtime API 2018-06-01 (raw HTTP)', () => {
     expect((await waiting).status).toBe(200);
     const third = await http(r.port, 'GET', `${V}/invocation/next`);
     expect(third.status).toBe(403);
+  });
+});
+
+describe('Runtime API: a runtime that goes away mid-request', () => {
+  test('a response whose body is cut off: the caller gets Runtime.TruncatedResponse, the server stays up', async () => {
+    const r = await startApi();
+    try {
+      r.api.deliver(invocation('req-cut'));
+      await http(r.port, 'GET', `${V}/invocation/next`);
+      await new Promise<void>((resolve) => {
+        const socket = connect(r.port, '127.0.0.1', () => {
+          socket.write(`POST ${V}/invocation/req-cut/response HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"partial":`);
+          setImmediate(() => { socket.destroy(); resolve(); });
+        });
+      });
+      for (let i = 0; i < 250 && r.outcomes.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(r.outcomes).toHaveLength(1);
+      expect(r.outcomes[0]).toMatchObject({ kind: 'error', errorType: 'Runtime.TruncatedResponse', platform: true });
+      expect(JSON.parse(r.outcomes[0].body.toString()).errorMessage).toMatch(/^RequestId: req-cut Error: request body truncated after \d+ bytes$/);
+      // the API still answers
+      expect((await http(r.port, 'GET', `${V}/nowhere`)).status).toBe(404);
+    } finally {
+      await r.api.close();
+    }
   });
 });

@@ -48,6 +48,11 @@ export function initTimeoutError(requestId: string, initTimeoutSeconds: number):
   };
 }
 
+/** The runtime's response or error request ended before its body did. */
+export function truncatedResponseError(requestId: string, reason: string): PlatformError {
+  return { errorType: 'Runtime.TruncatedResponse', errorMessage: `RequestId: ${requestId} Error: ${reason}` };
+}
+
 /** The runtime posted a response larger than the synchronous limit. */
 export function oversizedResponseError(size: number): PlatformError {
   return {

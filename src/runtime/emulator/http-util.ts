@@ -25,6 +25,7 @@ export interface LimitedBody {
 /**
  * Reads a request body, keeping at most `limit` bytes. The whole body is
  * always consumed, so the answer can go out on a healthy keep-alive socket.
+ * Rejects when the connection ends before the body does.
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<LimitedBody> {
   return new Promise((resolve, reject) => {
@@ -38,10 +39,17 @@ export function readBody(req: IncomingMessage, limit: number): Promise<LimitedBo
       }
       size += chunk.length;
     });
+    let ended = false;
     req.on('end', () => {
+      ended = true;
       const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
       resolve({ body, size, overflow: size > limit });
     });
-    req.on('error', reject);
+    // the sender went away before the whole body came ('aborted' error, or close)
+    const truncated = () => {
+      if (!ended) reject(new Error(`request body truncated after ${size} bytes`));
+    };
+    req.on('error', truncated);
+    req.on('close', truncated);
   });
 }

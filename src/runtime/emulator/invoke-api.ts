@@ -43,7 +43,13 @@ export async function handleInvoke(target: InvokeTarget, req: IncomingMessage, r
       `Function not found: arn:aws:lambda:${DEFAULT_REGION}:${ACCOUNT_ID}:function:${name}`);
   }
 
-  const { body, size, overflow } = await readBody(req, MAX_REQUEST_BYTES);
+  let read;
+  try {
+    read = await readBody(req, MAX_REQUEST_BYTES);
+  } catch {
+    return; // the caller went away
+  }
+  const { body, size, overflow } = read;
   if (overflow) {
     return serviceError(res, 413, 'RequestEntityTooLargeException',
       `${size} byte payload is too large for the RequestResponse invocation type (limit ${MAX_REQUEST_BYTES} bytes)`);

@@ -14,7 +14,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { apiErrors, oversizedResponseError } from './errors';
+import { apiErrors, oversizedResponseError, PlatformError, truncatedResponseError } from './errors';
 import { readBody, sendJson } from './http-util';
 import { Invocation, InvocationOutcome } from './invocation';
 import { MAX_RESPONSE_BYTES, RUNTIME_API_VERSION } from './limits';
@@ -167,12 +167,15 @@ export class RuntimeApi {
     // claim the invocation before reading, so a second answer gets 400
     this.current = undefined;
     this.state = 'Ready';
-    const { body, size, overflow } = await readBody(req, MAX_RESPONSE_BYTES);
+    let read;
+    try {
+      read = await readBody(req, MAX_RESPONSE_BYTES);
+    } catch (err) {
+      return this.platformOutcome(invocation, truncatedResponseError(invocation.requestId, (err as Error).message));
+    }
+    const { body, size, overflow } = read;
     if (overflow) {
-      const error = oversizedResponseError(size);
-      this.hooks.onOutcome(invocation, {
-        kind: 'error', body: Buffer.from(JSON.stringify(error)), errorType: error.errorType, platform: true,
-      });
+      this.platformOutcome(invocation, oversizedResponseError(size));
       return sendJson(res, 413, apiErrors.tooLarge);
     }
     res.writeHead(202, ACCEPTED_HEADERS);
@@ -185,12 +188,23 @@ export class RuntimeApi {
     }
   }
 
+  private platformOutcome(invocation: Invocation, error: PlatformError): void {
+    this.hooks.onOutcome(invocation, {
+      kind: 'error', body: Buffer.from(JSON.stringify(error)), errorType: error.errorType, platform: true,
+    });
+  }
+
   private async initError(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (this.state !== 'Initializing') {
       req.resume();
       return sendJson(res, 403, apiErrors.invalidState(this.state, 'InitError'));
     }
-    const { body } = await readBody(req, MAX_RESPONSE_BYTES);
+    let body: Buffer;
+    try {
+      ({ body } = await readBody(req, MAX_RESPONSE_BYTES));
+    } catch {
+      return; // the runtime went away mid-request; its exit is reported instead
+    }
     sendJson(res, 202, { status: 'OK' });
     const errorType = headerValue(req.headers['lambda-runtime-function-error-type']) ?? 'Runtime.Unknown';
     this.hooks.onInitError(body, errorType);
