@@ -10,16 +10,18 @@
  * the floor (target: at most 1.5x). Figures go to bench/README.md under
  * "## Runtime (bench:runtime)".
  *
- * BENCH_ROUNDS (default 5), BENCH_INVOCATIONS (default 2000) change the size.
+ * BENCH_ROUNDS (default 5), BENCH_INVOCATIONS (default 2000) change the size;
+ * BENCH_BUN=/path/to/bun adds our client on Bun (e.g. the `bin/bun` of
+ * `npm pack @oven/bun-linux-x64@<version>`).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { LambdaEmulator, nodejsCommand } from '../src/runtime/emulator';
+import { FunctionConfig, LambdaEmulator, nodejsCommand, ricBootstrapPath } from '../src/runtime/emulator';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const N = Number(process.env.BENCH_INVOCATIONS ?? 2000);
@@ -98,16 +100,26 @@ async function main(): Promise<void> {
   writeFileSync(join(WORK, 'index.mjs'), "export const handler = async () => ({ statusCode: 200, body: 'ok' });\n");
   console.log(`bench:runtime: ${ROUNDS} rounds x ${N} warm invocations, node ${process.version}, ${cpus().length} cores`);
 
-  const emulator = await LambdaEmulator.start({
-    functions: [{ name: 'trivial', codeDir: WORK, handler: 'index.handler', command: nodejsCommand(), runtime: 'nodejs22.x', maxConcurrency: 1 }],
-  });
+  const bun = process.env.BENCH_BUN;
+  const functions: FunctionConfig[] = [
+    { name: 'trivial', codeDir: WORK, handler: 'index.handler', command: nodejsCommand(), runtime: 'nodejs22.x', maxConcurrency: 1 },
+  ];
+  if (bun) {
+    functions.push({ name: 'trivial-bun', codeDir: WORK, handler: 'index.handler', command: [bun, '--no-install', ricBootstrapPath()], maxConcurrency: 1 });
+  }
+  const emulator = await LambdaEmulator.start({ functions });
+  const emulatorPort = Number(new URL(emulator.url).port);
   const floor = await startFloorServer();
   const childFloor = await startChildFloorServer();
   const paths = [
-    { name: 'ours: Invoke API + emulator + our client (Node.js)', port: Number(new URL(emulator.url).port), path: '/2015-03-31/functions/trivial/invocations' },
+    { name: `ours: Invoke API + emulator + our client (Node.js ${process.version})`, port: emulatorPort, path: '/2015-03-31/functions/trivial/invocations' },
     { name: 'floor: loopback HTTP round trip, server in this process', port: floor.port, path: '/' },
     { name: 'floor: loopback HTTP round trip, server in a child process', port: childFloor.port, path: '/' },
   ];
+  if (bun) {
+    const version = execFileSync(bun, ['--version'], { encoding: 'utf8' }).trim();
+    paths.push({ name: `ours: Invoke API + emulator + our client (Bun ${version})`, port: emulatorPort, path: '/2015-03-31/functions/trivial-bun/invocations' });
+  }
   const rounds: Round[][] = paths.map(() => []);
   try {
     // cold start and warm-up of every path (JIT, sockets)
@@ -120,24 +132,27 @@ async function main(): Promise<void> {
       }
       console.log(`  round ${round + 1}: ${paths.map((p, i) => `${p.name.split(':')[0]} ${rounds[i][round].perSecond.toFixed(0)}/s`).join(', ')}`);
     }
-    if (emulator.instances('trivial') !== 1) throw new Error('the function was not kept warm (more than one instance)');
+    for (const fn of functions) {
+      if (emulator.instances(fn.name) !== 1) throw new Error(`${fn.name} was not kept warm (not exactly one instance)`);
+    }
 
     const medians = rounds.map((r) => ({
       perSecond: median(r.map((x) => x.perSecond)), p50: median(r.map((x) => x.p50)), p99: median(r.map((x) => x.p99)),
     }));
     const ours = medians[0];
     const lines = [
-      '| path | invocations/s | p50 (ms) | p99 (ms) | ours / this (time per invocation) |',
+      '| path | invocations/s | p50 (ms) | p99 (ms) | time of ours (Node.js) / time of this |',
       '|---|---:|---:|---:|---:|',
       ...paths.map((p, i) => `| ${p.name} | ${medians[i].perSecond.toFixed(0)} | ${medians[i].p50.toFixed(3)} | ${medians[i].p99.toFixed(3)} | ${(medians[i].perSecond / ours.perSecond).toFixed(2)}x |`),
     ];
-    const verdicts = [1, 2].map((i) => {
-      const ratio = medians[i].perSecond / ours.perSecond;
-      return `vs ${paths[i].name.replace('floor: ', '')}: ${ratio.toFixed(2)}x by throughput, ${(ours.p50 / medians[i].p50).toFixed(2)}x by p50 (target <= 1.5x: ${ratio <= 1.5 ? 'met' : 'NOT met'})`;
-    });
+    const oursRows = paths.map((p, i) => (p.name.startsWith('ours') ? i : -1)).filter((i) => i >= 0);
+    const verdicts = oursRows.flatMap((o) => [1, 2].map((i) => {
+      const ratio = medians[i].perSecond / medians[o].perSecond;
+      return `${paths[o].name.replace(/^ours: .*\((.*)\)$/, 'ours ($1)')} vs ${paths[i].name.replace('floor: ', '')}: ${ratio.toFixed(2)}x by throughput, ${(medians[o].p50 / medians[i].p50).toFixed(2)}x by p50 (target <= 1.5x: ${ratio <= 1.5 ? 'met' : 'NOT met'})`;
+    }));
     console.log(`\n${lines.join('\n')}\n\n${verdicts.join('\n')}`);
     writeSection([
-      `Warm invocations of a trivial async handler through the Invoke API, the emulator and our runtime interface client (a Node.js ${process.version} process), against the same number of plain loopback HTTP round trips (node:http server, keep-alive client) measured in the same run, with the server in this process and in a child process. One sequential keep-alive client, one warm instance; medians of ${ROUNDS} rounds of ${N}; ${cpus().length} cores (${cpus()[0]?.model.trim()}) shared with other jobs; ${new Date().toISOString().slice(0, 10)}.`,
+      `Warm invocations of a trivial async handler through the Invoke API, the emulator and our runtime interface client (in a Node.js${bun ? ' or a Bun' : ''} process), against the same number of plain loopback HTTP round trips (node:http server, keep-alive client) measured in the same run, with the server in this process and in a child process. One sequential keep-alive client, one warm instance; medians of ${ROUNDS} rounds of ${N}; ${cpus().length} cores (${cpus()[0]?.model.trim()}) shared with other jobs; ${new Date().toISOString().slice(0, 10)}.`,
       '',
       ...lines,
       '',
