@@ -19,6 +19,8 @@ const fixture = useEmulator((bootstrap) => {
     fn('cjs-nested-js', 'cjs', 'lib/nested.handler'),
     fn('esm-js-type-module', 'typemodule', 'src/app.handler'),
     fn('fetch-transport', 'esm', 'index.handler', { environment: { TS_LAMBDA_RIC_TRANSPORT: 'fetch' } }),
+    fn('fetch-callbackWaits', 'esm', 'index.callbackWaits', { environment: { TS_LAMBDA_RIC_TRANSPORT: 'fetch' } }),
+    fn('fetch-throws', 'esm', 'index.throws', { environment: { TS_LAMBDA_RIC_TRANSPORT: 'fetch' } }),
     fn('malformed', 'esm', 'index'),
     fn('dotdot', 'esm', '../esm/index.handler'),
     fn('no-module', 'esm', 'nothing-here.handler'),
@@ -152,10 +154,15 @@ describe('context, environment and invocation data', () => {
     expect(result.memorySizeMB).toBe(256);
   });
 
-  test('the fetch transport (engines without node:http) works the same', async () => {
+  test('the fetch transport (engines without node:net) works the same: results, errors, waiting for the event loop', async () => {
     const result = await invoke('fetch-transport', { kind: 'fetch' });
     expect(result.functionError).toBeUndefined();
     expect(body(result).event).toEqual({ kind: 'fetch' });
+    expect(body(await invoke('fetch-callbackWaits', { wait: true }))).toEqual({ timer: 'fired' });
+    expect(body(await invoke('fetch-callbackWaits', { wait: false }))).toEqual({ timer: 'pending' });
+    const failed = await invoke('fetch-throws');
+    expect(failed.errorType).toBe('TypeError');
+    expect(body(failed).errorMessage).toBe('bad input');
   });
 });
 
