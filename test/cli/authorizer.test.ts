@@ -125,10 +125,12 @@ describe('Lambda authorizer flow', () => {
     expect(evaluatePolicy([{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }], arn)).toBe(false);
   });
 
-  test('identity sources: headers (any case), query strings, context', () => {
+  test('identity sources: headers (any case), query strings, context, stage variables', () => {
     const req = request({ 'X-Key': 'k' }, '/pets?token=q');
     const parts = requestParts(req, target);
     expect(identityValues(['$request.header.x-key', '$request.querystring.token', '$context.http.method'], parts)).toEqual({ values: ['k', 'q', 'GET'] });
     expect(identityValues(['$request.querystring.nope'], parts)).toEqual({ missing: '$request.querystring.nope' });
+    expect(identityValues(['$stageVariables.color'], parts, { color: 'blue' })).toEqual({ values: ['blue'] });
+    expect(identityValues(['$stageVariables.color'], parts)).toEqual({ missing: '$stageVariables.color' });
   });
 });

@@ -214,13 +214,13 @@ describe('serve: function URLs and bad input', () => {
     expect(none.status).toBe(404);
   });
 
-  test('every HTTP API on its own port; a named stage prefixes the paths', async () => {
+  test('every HTTP API on its own port; a named stage prefixes the paths and has its variables', async () => {
     const staged = served.apis.get('CliTest/Staged');
     expect(staged).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(staged).not.toBe(api);
     const r = await call(`${staged}/prod/hello`);
     expect(r.status).toBe(201);
-    expect(r.json().event).toMatchObject({ rawPath: '/prod/hello', routeKey: 'GET /hello', requestContext: { stage: 'prod' } });
+    expect(r.json().event).toMatchObject({ rawPath: '/prod/hello', routeKey: 'GET /hello', requestContext: { stage: 'prod' }, stageVariables: { color: 'blue' } });
     expect((await call(`${staged}/hello`)).status).toBe(404);
   });
 

@@ -88,6 +88,8 @@ export interface HttpApiInfo {
   readonly name: string;
   readonly routes: readonly RouteInfo[];
   readonly stageName: string;
+  /** The stage's `StageVariables` (resolvable values only). */
+  readonly stageVariables?: Readonly<Record<string, string>>;
   /** `CorsConfiguration`, when the API has one. */
   readonly cors?: CorsConfig;
 }
@@ -251,10 +253,17 @@ function readStack(
     if (api.Type !== 'AWS::ApiGatewayV2::Api' || api.Properties?.ProtocolType !== 'HTTP') continue;
     const routes: RouteInfo[] = [];
     let stageName = '$default';
+    let stageVariables: Record<string, string> | undefined;
     for (const [logicalId, r] of Object.entries(resources)) {
       const p = r.Properties ?? {};
       if (referencedId(p.ApiId) !== apiId) continue;
-      if (r.Type === 'AWS::ApiGatewayV2::Stage' && typeof p.StageName === 'string') stageName = p.StageName;
+      if (r.Type === 'AWS::ApiGatewayV2::Stage' && typeof p.StageName === 'string') {
+        stageName = p.StageName;
+        const vars = Object.entries((p.StageVariables ?? {}) as Record<string, unknown>)
+          .map(([k, v]) => [k, resolveValue(v)] as const)
+          .filter((e): e is readonly [string, { value: string }] => 'value' in e[1]);
+        stageVariables = vars.length > 0 ? Object.fromEntries(vars.map(([k, v]) => [k, v.value])) : undefined;
+      }
       if (r.Type !== 'AWS::ApiGatewayV2::Route') continue;
       const integrationId = referencedIds(p.Target)[0];
       const integration = integrationId ? resources[integrationId]?.Properties : undefined;
@@ -283,6 +292,7 @@ function readStack(
       name: typeof api.Properties?.Name === 'string' ? api.Properties.Name : apiId,
       routes,
       stageName,
+      stageVariables,
       cors: readCors(api.Properties?.CorsConfiguration),
     });
   }

@@ -114,6 +114,7 @@ export class Gateway {
       stage: api.stageName,
       routeKey: route.routeKey,
       pathParameters: match.pathParameters,
+      stageVariables: api.stageVariables,
     };
     if (route.unsupported || !route.functionPath) {
       return { response: gatewayError(500), note: `route ${route.routeKey} cannot be served locally: ${route.unsupported}` };

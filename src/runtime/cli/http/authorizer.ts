@@ -36,9 +36,11 @@ export type InvokeAuthorizer = (event: string) => Promise<{ ok: boolean; payload
 /**
  * The values of `identitySource` expressions for a request, or the first
  * missing one. Supports `$request.header.X`, `$request.querystring.X`,
- * `$context.X` and `$stageVariables.X` (always missing locally).
+ * `$context.X` and `$stageVariables.X`.
  */
-export function identityValues(sources: readonly string[], parts: RequestParts): { values: string[] } | { missing: string } {
+export function identityValues(
+  sources: readonly string[], parts: RequestParts, stageVariables?: Readonly<Record<string, string>>,
+): { values: string[] } | { missing: string } {
   const values: string[] = [];
   for (const source of sources) {
     let value: unknown;
@@ -46,6 +48,7 @@ export function identityValues(sources: readonly string[], parts: RequestParts):
     if ((m = /^\$request\.header\.(.+)$/i.exec(source))) value = parts.headers[m[1].toLowerCase()];
     else if ((m = /^\$request\.querystring\.(.+)$/i.exec(source))) value = parts.queryStringParameters?.[m[1]];
     else if ((m = /^\$context\.(.+)$/.exec(source))) value = m[1].split('.').reduce<any>((o, k) => (o == null ? undefined : o[k]), parts.requestContext);
+    else if ((m = /^\$stageVariables\.(.+)$/.exec(source))) value = stageVariables?.[m[1]];
     else value = undefined;
     if (value === undefined || value === null || String(value) === '') return { missing: source };
     values.push(String(value));
@@ -101,7 +104,7 @@ export class LambdaAuthorizer {
   constructor(public readonly info: AuthorizerInfo, private readonly call: InvokeAuthorizer, private readonly now: () => number = Date.now) {}
 
   public async authorize(request: HttpRequest, parts: RequestParts, target: ApiTarget): Promise<AuthorizerDecision> {
-    const identity = identityValues(this.info.identitySource, parts);
+    const identity = identityValues(this.info.identitySource, parts, target.stageVariables);
     if ('missing' in identity) {
       return { kind: 'deny', status: 401, reason: `the identity source ${identity.missing} is missing or empty` };
     }

@@ -33,6 +33,8 @@ export interface ApiTarget {
   readonly authorizerContext?: unknown;
   /** `domainName`; default: the Host header */
   readonly domainName?: string;
+  /** the stage's variables, when it has some */
+  readonly stageVariables?: Readonly<Record<string, string>>;
 }
 
 /** Content types API Gateway passes as text; every other body (no content type too) arrives base64-encoded. */
@@ -197,6 +199,7 @@ function commonFields(
   if (parts.queryStringParameters) event.queryStringParameters = parts.queryStringParameters;
   event.requestContext = requestContext;
   if (target.pathParameters) event.pathParameters = target.pathParameters;
+  if (target.stageVariables) event.stageVariables = target.stageVariables;
   return event;
 }
 
@@ -269,7 +272,7 @@ export function authorizerEventV1(parts: RequestParts, target: ApiTarget, reques
     authorizationToken: identitySource.join(','),
     ...fieldsV1(parts, target, request, false),
     pathParameters: target.pathParameters ?? {},
-    stageVariables: null,
+    stageVariables: target.stageVariables ?? null,
     requestContext: {
       ...parts.requestContext,
       path: parts.rawPath,
@@ -327,7 +330,7 @@ export function httpApiEventV1(parts: RequestParts, target: ApiTarget, request: 
       stage: rc.stage,
     },
     pathParameters: target.pathParameters ?? null,
-    stageVariables: null,
+    stageVariables: target.stageVariables ?? null,
     body: parts.body ?? null,
     isBase64Encoded: parts.isBase64Encoded,
   };
