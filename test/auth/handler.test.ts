@@ -185,6 +185,40 @@ describe('claims', () => {
   });
 });
 
+describe('key sets', () => {
+  test('two keys with one kid: neither is used (kid_ambiguous), even with a valid signature by one of them', async () => {
+    const { handler, logs } = makeHandler(baseEnv({ keys: [rsa().jwk, { ...makeKey('RS256').jwk, kid: rsa().kid }] }));
+    expect(await handler(httpEvent(`Bearer ${await sign(rsa())}`))).toEqual({ isAuthorized: false });
+    expect(logs.reasons()).toEqual(['kid_ambiguous']);
+  });
+
+  test('keys that can not verify are skipped, the others work: symmetric, encryption-only, unknown curve, unparseable, no kty', async () => {
+    const skipped = [
+      { kty: 'oct', kid: 'hmac', k: 'c2VjcmV0' },
+      { ...keys().get('ES256')!.jwk, kid: 'enc', use: 'enc' },
+      { ...keys().get('ES256')!.jwk, kid: 'ops', key_ops: ['encrypt'] },
+      { kty: 'EC', crv: 'secp256k1', kid: 'k1', x: 'AA', y: 'AA' },
+      { kty: 'RSA', kid: 'broken', n: 'not-a-modulus', e: 'AQAB' },
+      { kid: 'no-kty' },
+      'not an object',
+    ];
+    const { handler } = makeHandler(baseEnv({ keys: [...skipped, rsa().jwk] }));
+    expect((await handler(httpEvent(`Bearer ${await sign(rsa())}`)) as any).isAuthorized).toBe(true);
+    for (const kid of ['enc', 'ops']) {
+      const ec = makeHandler(baseEnv({ keys: skipped }));
+      expect(await ec.handler(httpEvent(`Bearer ${await sign({ ...keys().get('ES256')!, kid })}`))).toEqual({ isAuthorized: false });
+      expect(ec.logs.reasons()).toEqual(['kid_unknown']);
+    }
+  });
+
+  test('a pre-seeded JWKS that is not a JWKS is a configuration error: everything denied', async () => {
+    const { handler, logs } = makeHandler(baseEnv({ hello: 'world' }));
+    expect(await handler(httpEvent(`Bearer ${await sign(rsa())}`))).toEqual({ isAuthorized: false });
+    expect(JSON.parse(logs.lines[0])).toMatchObject({ event: 'config_invalid', detail: expect.stringContaining('OIDC_JWKS') });
+    expect(logs.reasons()).toEqual(['config_invalid']);
+  });
+});
+
 describe('configuration', () => {
   test('a configuration error denies everything (fails closed) and logs the variable name once', async () => {
     const { handler, logs } = makeHandler({ [ENV.AUDIENCES]: '["a"]' });

@@ -14,9 +14,11 @@ const rsa = () => keys().get('RS256')!;
 const rotated = makeKey('ES256', 'rotated-key');
 
 let jwksBody: unknown = jwksOf(rsa());
+const WITH_SKIPPED = () => ({ keys: [{ kty: 'oct', kid: 'hmac', k: 'c2VjcmV0' }, rsa().jwk] });
 const server = new TestServer({
   '/.well-known/openid-configuration': (req, res) => json({ issuer: `http://${req.headers.host}`, jwks_uri: `http://${req.headers.host}/jwks` })(req, res),
   '/jwks': (req, res) => json(jwksBody)(req, res),
+  '/jwks-with-skipped': (req, res) => json(WITH_SKIPPED())(req, res),
   '/other-issuer/.well-known/openid-configuration': json({ issuer: 'https://somebody.else/', jwks_uri: 'https://somebody.else/jwks' }),
   '/insecure/.well-known/openid-configuration': (req, res) => json({ issuer: `http://${req.headers.host}/insecure`, jwks_uri: 'http://attacker.example/jwks' })(req, res),
   '/status-500': json({ message: 'boom' }, 500),
@@ -82,6 +84,13 @@ test('jwksUri: keys are fetched from it directly, no discovery', async () => {
   expect(await isAllowed(handler, await sign(rsa()))).toBe(true);
   expect(server.count('/jwks')).toBe(1);
   expect(server.count('/.well-known/openid-configuration')).toBe(0);
+});
+
+test('fetched keys that can not verify are skipped with a warning (no key material in it); the others work', async () => {
+  const { handler, logs } = setup({ [ENV.JWKS_URI]: `${base}/jwks-with-skipped`, [ENV.ISSUER]: 'https://issuer.example.com/' });
+  expect(await isAllowed(handler, await sign(rsa()))).toBe(true);
+  const warning = JSON.parse(logs.lines[0]);
+  expect(warning).toEqual({ event: 'jwks_keys_skipped', url: `${base}/jwks-with-skipped`, reasons: ['no allowed algorithm for kty oct'] });
 });
 
 test('pre-seeded JWKS: the cold start makes no network call', async () => {

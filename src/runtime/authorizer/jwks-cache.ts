@@ -115,7 +115,10 @@ export class JwksCache {
 }
 
 function find(keys: KeySet, kid: string | undefined, alg: string): KeyLookup {
-  if (kid !== undefined) return keys.byKid.get(kid) ?? 'kid_unknown';
+  if (kid !== undefined) {
+    const entry = keys.byKid.get(kid);
+    return entry === undefined ? 'kid_unknown' : entry.ambiguous ? 'kid_ambiguous' : entry;
+  }
   let match: KeyEntry | undefined;
   for (const key of keys.all) {
     if (key.verifiers.has(alg)) {

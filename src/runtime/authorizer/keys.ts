@@ -56,6 +56,8 @@ export interface KeyEntry {
    * curve, and `alg` member if any, intersected with the allowlist).
    */
   readonly verifiers: ReadonlyMap<string, (data: Buffer, signature: Buffer) => boolean>;
+  /** true when the JWKS has several keys with this kid: none of them is used */
+  readonly ambiguous?: boolean;
 }
 
 /**
@@ -137,7 +139,7 @@ export function parseJwks(doc: unknown, allowed: ReadonlySet<string>): KeySet {
       if (byKid.has(entry.kid)) {
         // two keys with one kid: ambiguous, use neither
         skipped.push('duplicate kid');
-        byKid.set(entry.kid, { kid: entry.kid, verifiers: new Map() });
+        byKid.set(entry.kid, { kid: entry.kid, verifiers: new Map(), ambiguous: true });
       } else {
         byKid.set(entry.kid, entry);
       }
