@@ -1,5 +1,7 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { BunOptions } from './bun-options';
 import { LlrtOptions } from './llrt-options';
+import { BunStrategy } from './private/bun';
 import { LlrtStrategy } from './private/llrt';
 import { RuntimeAssetContext, RuntimeBundlingDefaults, RuntimeStrategy } from './private/runtime-contract';
 
@@ -33,6 +35,19 @@ export class FunctionRuntime {
    */
   public static llrt(options: LlrtOptions): FunctionRuntime {
     return new FunctionRuntime(new LlrtStrategy(options));
+  }
+
+  /**
+   * Bun on `provided.al2023`, run by this package's runtime interface
+   * client: the asset holds the bundle (ESM, everything bundled), the `bun`
+   * executable for the function's architecture (the npm package
+   * `@oven/bun-linux-aarch64` or `-x64` of `version`, fetched once with
+   * `npm pack` and cached, or `binaryPath`), the client and a `bootstrap`.
+   *
+   * @see https://bun.sh
+   */
+  public static bun(options: BunOptions): FunctionRuntime {
+    return new FunctionRuntime(new BunStrategy(options));
   }
 
   /** The Lambda runtime the function is created with. */
