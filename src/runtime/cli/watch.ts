@@ -33,7 +33,8 @@ export function watchSources(root: string, ignore: readonly string[], onChange: 
       w = watch(dir, (_event, name) => {
         if (!name) return;
         const full = join(dir, name.toString());
-        if (skip(full) || /\.(tmp|swp)$|~$/.test(full)) return;
+        // editors' temporary files, and what a synth itself writes
+        if (skip(full) || /\.(tmp|swp)$|~$|(^|\/)cdk\.context\.json$/.test(full)) return;
         try {
           if (statSync(full).isDirectory()) scan(full);
         } catch {
