@@ -18,6 +18,8 @@ const fixture = useEmulator((bootstrap) => {
     fn('cjs', 'cjs', 'index.handler'),
     fn('cjs-nested-js', 'cjs', 'lib/nested.handler'),
     fn('esm-js-type-module', 'typemodule', 'src/app.handler'),
+    fn('logs-text', 'esm', 'index.logsEverything'),
+    fn('logs-json', 'esm', 'index.logsEverything', { logFormat: 'JSON', applicationLogLevel: 'info' }),
     fn('fetch-transport', 'esm', 'index.handler', { environment: { TS_LAMBDA_RIC_TRANSPORT: 'fetch' } }),
     fn('fetch-callbackWaits', 'esm', 'index.callbackWaits', { environment: { TS_LAMBDA_RIC_TRANSPORT: 'fetch' } }),
     fn('fetch-throws', 'esm', 'index.throws', { environment: { TS_LAMBDA_RIC_TRANSPORT: 'fetch' } }),
@@ -154,6 +156,27 @@ describe('context, environment and invocation data', () => {
     expect(result.memorySizeMB).toBe(256);
   });
 
+  test('text log format: every level, one framed line per call', async () => {
+    const result = await invoke('logs-text');
+    const lines = (await stdoutOf(result.requestId)).split('\n').filter(Boolean).map((l) => l.split('\t'));
+    expect(lines.map((l) => l[2])).toEqual(['TRACE', 'DEBUG', 'INFO', 'INFO', 'WARN', 'ERROR', 'FATAL']);
+    expect(lines.every((l) => l[1] === result.requestId)).toBe(true);
+    expect(lines[2][3]).toBe('an info { n: 1 }');
+    // an error's stack stays in its record: inner newlines become \r
+    expect(lines[5][3]).toMatch(/^failed: RangeError: too far\r {4}at /);
+  });
+
+  test('JSON log format (AWS_LAMBDA_LOG_FORMAT=JSON): records with level, request id, message; below AWS_LAMBDA_LOG_LEVEL dropped', async () => {
+    const result = await invoke('logs-json');
+    const records = (await stdoutOf(result.requestId)).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(records.map((r) => r.level)).toEqual(['INFO', 'INFO', 'WARN', 'ERROR', 'FATAL']);
+    expect(records.every((r) => r.requestId === result.requestId && /Z$/.test(r.timestamp))).toBe(true);
+    expect(records[0].message).toBe('an info { n: 1 }');
+    expect(records[1].message).toEqual({ structured: true });
+    expect(records[3]).toMatchObject({ message: expect.stringMatching(/^failed: RangeError: too far/), errorType: 'RangeError', errorMessage: 'too far' });
+    expect(records[3].stackTrace[0]).toBe('RangeError: too far');
+  });
+
   test('the fetch transport (engines without node:net) works the same: results, errors, waiting for the event loop', async () => {
     const result = await invoke('fetch-transport', { kind: 'fetch' });
     expect(result.functionError).toBeUndefined();
@@ -165,6 +188,13 @@ describe('context, environment and invocation data', () => {
     expect(body(failed).errorMessage).toBe('bad input');
   });
 });
+
+/** The stdout the function wrote during an invocation (it may arrive just after the result). */
+async function stdoutOf(requestId: string): Promise<string> {
+  const text = () => logs.filter((l) => l.requestId === requestId && l.stream === 'stdout').map((l) => l.text).join('');
+  for (let i = 0; i < 100 && !text().endsWith('\n'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  return text();
+}
 
 describe('handler styles and errors', () => {
   test('thrown Error: errorType, errorMessage and trace lines', async () => {

@@ -36,6 +36,14 @@ export interface FunctionConfig {
   readonly architecture?: 'x86_64' | 'arm64';
   /** @default 'us-east-1' */
   readonly region?: string;
+  /**
+   * The function's log format; `JSON` sets `AWS_LAMBDA_LOG_FORMAT` (and the
+   * levels below), as Lambda does for a function with `LoggingConfig.LogFormat: JSON`.
+   * @default 'Text'
+   */
+  readonly logFormat?: 'Text' | 'JSON';
+  /** `AWS_LAMBDA_LOG_LEVEL` (JSON format only), e.g. `INFO`. @default 'INFO' with JSON */
+  readonly applicationLogLevel?: string;
   /** Instances that may run at once; further invocations wait. @default 10 */
   readonly maxConcurrency?: number;
   /** Time the runtime has to reach its first `next`. @default 10 */

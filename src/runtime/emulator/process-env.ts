@@ -48,6 +48,10 @@ export function lambdaEnvironment(fn: FunctionConfig, runtimeApi: string): Recor
     LD_LIBRARY_PATH: `/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:${fn.codeDir}:${fn.codeDir}/lib:/opt/lib`,
   };
   if (credentials.sessionToken) env.AWS_SESSION_TOKEN = credentials.sessionToken;
+  if (fn.logFormat === 'JSON') {
+    env.AWS_LAMBDA_LOG_FORMAT = 'JSON';
+    env.AWS_LAMBDA_LOG_LEVEL = (fn.applicationLogLevel ?? 'INFO').toUpperCase();
+  }
   const runtime = fn.runtime ?? 'provided.al2023';
   if (runtime.startsWith('nodejs')) {
     env.AWS_EXECUTION_ENV = `AWS_Lambda_${runtime}`;

@@ -17,7 +17,7 @@
 import { buildContext } from './context';
 import { nodeJsExit, toErrorDocument, unhandledPromiseRejection } from './errors';
 import { Handler } from './handler-loader';
-import { setLogRequestId } from './log-format';
+import { logRuntimeError, setLogRequestId } from './log-format';
 import { NextInvocation, RuntimeApiClient } from './runtime-api-client';
 
 const TRACE_ENV = '_X_AMZN_TRACE_ID';
@@ -46,7 +46,7 @@ export class InvokeLoop {
   /** Reports an init failure (before the first `next`) and ends the process. */
   public async failInit(error: unknown): Promise<never> {
     const document = toErrorDocument(error);
-    console.error('Init Error', JSON.stringify(document));
+    logRuntimeError('Init Error', error, document);
     await this.client.initError(document);
     process.exit(129);
   }
@@ -64,7 +64,7 @@ export class InvokeLoop {
     const handler = this.handler!;
     const requestId = invocation.requestId;
     this.currentRequestId = requestId;
-    setLogRequestId(requestId);
+    setLogRequestId(requestId, invocation.header('lambda-runtime-aws-tenant-id'));
     const trace = invocation.header('lambda-runtime-trace-id');
     if (trace) process.env[TRACE_ENV] = trace;
     else delete process.env[TRACE_ENV];
@@ -118,7 +118,7 @@ export class InvokeLoop {
     await flushOutput();
     if (error !== undefined && error !== null) {
       const document = toErrorDocument(error);
-      console.error('Invoke Error', JSON.stringify(document));
+      logRuntimeError('Invoke Error', error, document);
       return this.client.invocationError(requestId, document);
     }
     let json: string;
@@ -132,7 +132,7 @@ export class InvokeLoop {
 
   private fatal(what: string, error: unknown, exitCode: number): void {
     const document = toErrorDocument(error);
-    console.error(what, JSON.stringify(document));
+    logRuntimeError(what, error, document);
     const requestId = this.currentRequestId;
     const posted = requestId ? this.client.invocationError(requestId, document, true) : this.client.initError(document);
     posted.finally(() => process.exit(exitCode));

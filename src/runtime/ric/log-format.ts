@@ -1,32 +1,86 @@
 /**
- * Console output framed as the managed runtime frames it (text format):
- * `<ISO time>\t<request id>\t<LEVEL>\t<message>`, one line per call, inner
- * newlines turned into `\r` so a log line stays one record.
+ * Console output framed as the managed Node.js runtime frames it, on stdout:
+ *
+ * - text (default): `<ISO time>\t<request id>\t<LEVEL>\t<message>`;
+ * - JSON (`AWS_LAMBDA_LOG_FORMAT=JSON`, as Lambda sets for a function with
+ *   the JSON log format): `{"timestamp","level","requestId","message"}`, an
+ *   Error as `errorType`/`errorMessage`/`stackTrace`.
+ *
+ * `AWS_LAMBDA_LOG_LEVEL` (TRACE, DEBUG, INFO, WARN, ERROR, FATAL) drops the
+ * levels below it; `console.log` is INFO; `console.fatal` is added. Inner
+ * newlines become `\r` so that one call stays one log record.
  */
 let currentRequestId: string | undefined;
+let currentTenantId: string | undefined;
 
-/** The request id printed on each line from now on. */
-export function setLogRequestId(requestId: string | undefined): void {
+/** The request (and tenant) id printed on each line from now on. */
+export function setLogRequestId(requestId: string | undefined, tenantId?: string): void {
   currentRequestId = requestId;
+  currentTenantId = tenantId;
 }
 
-const LEVELS: Array<[keyof Console, string]> = [
-  ['log', 'INFO'], ['info', 'INFO'], ['debug', 'DEBUG'], ['warn', 'WARN'], ['error', 'ERROR'], ['trace', 'TRACE'],
+const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
+type Level = typeof LEVELS[number];
+const METHODS: Array<[string, Level]> = [
+  ['trace', 'TRACE'], ['debug', 'DEBUG'], ['info', 'INFO'], ['log', 'INFO'], ['warn', 'WARN'], ['error', 'ERROR'], ['fatal', 'FATAL'],
 ];
 
-/** Wraps console's methods; every level goes to stdout, as in the managed runtime. */
+type Format = (...args: unknown[]) => string;
+
+/** Replaces console's methods; each writes one framed line through the engine's console.log. */
 export async function patchConsole(): Promise<void> {
-  let format: (...args: unknown[]) => string;
+  let format: Format;
   try {
     format = (await import('node:util')).format;
   } catch {
     format = (...args) => args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
   }
+  const json = process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON';
+  const threshold = Math.max(0, LEVELS.indexOf((process.env.AWS_LAMBDA_LOG_LEVEL?.toUpperCase() ?? 'TRACE') as Level));
   const write = console.log.bind(console);
-  for (const [method, level] of LEVELS) {
-    (console as any)[method] = (...args: unknown[]) => {
-      const line = `${new Date().toISOString()}\t${currentRequestId}\t${level}\t${format(...args)}`;
-      write(line.replace(/\n/g, '\r'));
-    };
+  const line = json ? jsonLine(format) : textLine(format);
+  for (const [method, level] of METHODS) {
+    (console as any)[method] = LEVELS.indexOf(level) >= threshold
+      ? (...args: unknown[]) => write(line(level, args).replace(/\n/g, '\r'))
+      : () => {};
   }
+}
+
+/** Logs an error of the runtime (invoke or init failure) the way the managed runtime does. */
+export function logRuntimeError(what: string, error: unknown, document: object): void {
+  if (process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON') console.error(error instanceof Error ? error : document);
+  else console.error(what, `\t${JSON.stringify(document)}`);
+}
+
+function textLine(format: Format) {
+  return (level: Level, args: unknown[]) => `${new Date().toISOString()}\t${currentRequestId}\t${level}\t${format(...args)}`;
+}
+
+function jsonLine(format: Format) {
+  return (level: Level, args: unknown[]) => {
+    const record: Record<string, unknown> = { timestamp: new Date().toISOString(), level, requestId: currentRequestId };
+    if (currentTenantId !== undefined) record.tenantId = currentTenantId;
+    if (args.length === 1) {
+      record.message = args[0];
+      try {
+        return JSON.stringify(record, (_key, value) => (value instanceof Error ? errorFields(value) : value));
+      } catch {
+        record.message = format(args[0]);
+        return JSON.stringify(record);
+      }
+    }
+    record.message = format(...args);
+    const error = args.find((a): a is Error => a instanceof Error);
+    if (error) Object.assign(record, errorFields(error));
+    return JSON.stringify(record);
+  };
+}
+
+function errorFields(error: Error): Record<string, unknown> {
+  return {
+    errorType: error.constructor?.name ?? 'UnknownError',
+    errorMessage: error.message,
+    stackTrace: typeof error.stack === 'string' ? error.stack.split('\n') : [],
+    ...error,
+  };
 }
