@@ -28,6 +28,7 @@ const fixture = useEmulator((bootstrap) => {
     fn('no-module', 'esm', 'nothing-here.handler'),
     fn('syntax', 'faults', 'syntax.handler'),
     fn('init-throws', 'faults', 'init-throws.handler'),
+    fn('streaming', 'faults', 'streaming.handler'),
     fn('imports-missing', 'faults', 'imports-missing.handler'),
   ];
 });
@@ -75,6 +76,7 @@ describe('handler loading', () => {
     ['syntax', 'Runtime.UserCodeSyntaxError', /^SyntaxError: /],
     ['imports-missing', 'Runtime.ImportModuleError', /a-package-that-is-not-installed/],
     ['init-throws', 'Error', /^cannot start: missing configuration$/],
+    ['streaming', 'Error', /^Response streaming \(awslambda\.streamifyResponse\) is not supported/],
   ])('%s: init error %s', async (name, errorType, message) => {
     const result = await invoke(name);
     expect(result.functionError).toBe('Unhandled');

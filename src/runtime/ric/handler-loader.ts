@@ -27,6 +27,7 @@ export async function loadHandler(taskRoot: string, handlerString: string): Prom
   if (!match) throw malformedHandlerName('Bad handler');
   const [, moduleName, exportPath] = match;
 
+  defineAwslambdaGlobal();
   const userModule = await loadUserModule(taskRoot, moduleRoot, moduleName);
   const handler = exportPath.split('.').reduce<any>((object, key) => object?.[key], userModule);
   if (!handler) throw handlerNotFound(`${handlerString} is undefined or not exported`);
@@ -97,4 +98,18 @@ async function packageFormat(file: string): Promise<Format> {
     if (parent === dir) return 'commonjs';
     dir = parent;
   }
+}
+
+/**
+ * The managed runtime defines `globalThis.awslambda` for response streaming.
+ * This client does not stream: a handler that asks for it fails its init
+ * with a plain reason instead of "awslambda is not defined".
+ */
+function defineAwslambdaGlobal(): void {
+  const g = globalThis as { awslambda?: unknown };
+  if (g.awslambda !== undefined) return;
+  const unsupported = () => {
+    throw new Error('Response streaming (awslambda.streamifyResponse) is not supported by the cdk-ts-lambda runtime client.');
+  };
+  g.awslambda = { streamifyResponse: unsupported, HttpResponseStream: { from: unsupported } };
 }
