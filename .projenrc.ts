@@ -86,6 +86,12 @@ project.npmignore?.include('/assets/');
 for (const dir of ['examples', 'bench', 'scripts', 'integ']) {
   project.tsconfigDev.addInclude(`../${dir}/**/*.ts`);
 }
+// src/runtime is not jsii (excluded from tsconfig.json): it gets a tsconfig of
+// its own so eslint's project service type-checks it like the tests
+new JsonFile(project, 'src/runtime/tsconfig.json', {
+  obj: { extends: '../../test/tsconfig.json', include: ['**/*.ts'], exclude: ['**/fixtures/**'] },
+});
+
 // handler sources of test fixtures are bundled by esbuild, not type-checked or linted
 project.tsconfigDev.addExclude('**/fixtures/**');
 project.eslint?.addIgnorePattern('**/fixtures/**');

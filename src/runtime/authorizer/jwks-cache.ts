@@ -3,9 +3,9 @@
  * kept in memory for `maxAgeMs`, refetched on an unknown `kid` at most once
  * per `cooldownMs`, and served stale when the endpoint fails.
  */
-import { urlProblem } from '../../auth/private/contract';
 import { fetchJson, FetchError } from './fetch-json';
 import { KeyEntry, KeySet, parseJwks } from './keys';
+import { urlProblem } from '../../auth/private/contract';
 
 /** What the cache needs to know. */
 export interface JwksCacheOptions {

@@ -27,9 +27,15 @@ const ec = (digest: string, ecSignatureLength: number): VerifyParams => ({
 
 /** Verification parameters of each supported algorithm. */
 const PARAMS: { readonly [alg: string]: VerifyParams } = {
-  RS256: rsa('sha256'), RS384: rsa('sha384'), RS512: rsa('sha512'),
-  PS256: pss('sha256'), PS384: pss('sha384'), PS512: pss('sha512'),
-  ES256: ec('sha256', 64), ES384: ec('sha384', 96), ES512: ec('sha512', 132),
+  RS256: rsa('sha256'),
+  RS384: rsa('sha384'),
+  RS512: rsa('sha512'),
+  PS256: pss('sha256'),
+  PS384: pss('sha384'),
+  PS512: pss('sha512'),
+  ES256: ec('sha256', 64),
+  ES384: ec('sha384', 96),
+  ES512: ec('sha512', 132),
   EdDSA: { digest: null, options: (key) => key },
 };
 
