@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { body, FIXTURES, nodeFunction, processGone, useEmulator } from './helpers';
-import { LambdaEmulator } from '../../src/runtime/emulator';
+import { LambdaEmulator, QEMU_ARM64_PREFIX } from '../../src/runtime/emulator';
 
 const fixture = useEmulator((bootstrap) => {
   const fn = (name: string, handler: string, extra = {}) => nodeFunction(bootstrap, name, 'faults', handler, extra);
@@ -127,6 +127,27 @@ test('a custom runtime (provided.al2023) bootstrap script that starts an engine 
   const result = await invoke('provided', { n: 7 });
   expect(result.functionError).toBeUndefined();
   expect(body(result)).toEqual({ runtime: 'provided', executionEnv: null, event: { n: 7 } });
+});
+
+test('an arm64 process under the qemu-user prefix: it runs, its output is captured, its exit is a Runtime.ExitError', async () => {
+  // the arm64 dynamic loader is an arm64 executable every arm64 cross libc has; `--version` prints and exits 0
+  const loader = '/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1';
+  const own = await LambdaEmulator.start({
+    functions: [{
+      name: 'arm64', codeDir: join(FIXTURES, 'faults'), handler: 'x.y', architecture: 'arm64',
+      commandPrefix: QEMU_ARM64_PREFIX, command: [loader, '--version'],
+    }],
+    onLog: (entry) => logs.push(entry),
+  });
+  try {
+    const result = await own.invoke('arm64', '{}');
+    expect(body(result)).toEqual({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${result.requestId} Error: Runtime exited without providing a reason` });
+    const output = () => logs.filter((l) => l.functionName === 'arm64' && l.stream === 'stdout').map((l) => l.text).join('');
+    for (let i = 0; i < 100 && !output().includes('ld.so'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(output()).toMatch(/^ld\.so \(.*GLIBC.*\) stable release version/);
+  } finally {
+    await own.close();
+  }
 });
 
 test('one event at a time per instance: concurrent invokes start more instances, or wait when capped', async () => {
