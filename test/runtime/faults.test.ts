@@ -134,8 +134,12 @@ test('an arm64 process under the qemu-user prefix: it runs, its output is captur
   const loader = '/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1';
   const own = await LambdaEmulator.start({
     functions: [{
-      name: 'arm64', codeDir: join(FIXTURES, 'faults'), handler: 'x.y', architecture: 'arm64',
-      commandPrefix: QEMU_ARM64_PREFIX, command: [loader, '--version'],
+      name: 'arm64',
+      codeDir: join(FIXTURES, 'faults'),
+      handler: 'x.y',
+      architecture: 'arm64',
+      commandPrefix: QEMU_ARM64_PREFIX,
+      command: [loader, '--version'],
     }],
     onLog: (entry) => logs.push(entry),
   });
