@@ -45,10 +45,8 @@ export class LambdaEmulator implements InvokeTarget {
   private readonly pools = new Map<string, FunctionPool>();
   private readonly server: Server;
   private port = 0;
-  private readonly killOnExit = () => {
-    for (const pool of this.pools.values()) void pool.close();
-  };
-
+  /** stops the function processes if this process exits without close() */
+  private readonly killOnExit: () => void;
   private constructor(private readonly options: EmulatorOptions) {
     for (const fn of options.functions) this.addFunction(fn);
     this.server = createServer((req, res) => {
@@ -58,6 +56,9 @@ export class LambdaEmulator implements InvokeTarget {
       });
     });
     this.server.requestTimeout = 0;
+    this.killOnExit = () => {
+      for (const pool of this.pools.values()) void pool.close();
+    };
     process.once('exit', this.killOnExit);
   }
 

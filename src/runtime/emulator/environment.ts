@@ -7,7 +7,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
+import { resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { entrypointError, exitError, initTimeoutError, PlatformError, timeoutError } from './errors';
 import { FunctionConfig } from './function-config';
@@ -104,7 +104,7 @@ export class ExecutionEnvironment {
   private readonly fn: FunctionConfig;
 
   private constructor(config: FunctionConfig, private readonly onLog?: LogListener) {
-    const fn = { ...config, codeDir: resolve(config.codeDir) };
+    const fn = { ...config, codeDir: resolvePath(config.codeDir) };
     this.fn = fn;
     this.timeoutMs = (fn.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
     this.arn = `arn:aws:lambda:${fn.region ?? DEFAULT_REGION}:${ACCOUNT_ID}:function:${fn.name}`;

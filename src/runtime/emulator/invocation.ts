@@ -1,4 +1,5 @@
 /** One invocation as it travels from the Invoke API to a runtime and back. */
+import { randomBytes } from 'node:crypto';
 
 /** What the runtime (or the platform, on a fault) answered for an invocation. */
 export type InvocationOutcome =
@@ -33,11 +34,7 @@ export interface Invocation {
 
 /** Builds a `_X_AMZN_TRACE_ID`-style X-Ray header for an invocation that came without one. */
 export function newTraceId(): string {
-  const hex = (n: number) => {
-    let s = '';
-    for (let i = 0; i < n; i++) s += ((Math.random() * 16) | 0).toString(16);
-    return s;
-  };
+  const hex = (n: number) => randomBytes(n / 2).toString('hex');
   const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
   return `Root=1-${epoch}-${hex(24)};Parent=${hex(16)};Sampled=0;Lineage=1:${hex(8)}:0`;
 }

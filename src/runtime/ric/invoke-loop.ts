@@ -135,7 +135,7 @@ export class InvokeLoop {
     logRuntimeError(what, error, document);
     const requestId = this.currentRequestId;
     const posted = requestId ? this.client.invocationError(requestId, document, true) : this.client.initError(document);
-    posted.finally(() => process.exit(exitCode));
+    void posted.finally(() => process.exit(exitCode));
   }
 }
 

@@ -24,10 +24,10 @@ export interface TransportResponse {
 }
 
 export interface Transport {
-  /** Sends a request; `path` starts with `/`. */
-  request(method: 'GET' | 'POST', path: string, body?: string, headers?: Record<string, string>): Promise<TransportResponse>;
   /** True when a request may go out before the previous one is answered. */
   readonly pipelining: boolean;
+  /** Sends a request; `path` starts with `/`. */
+  request(method: 'GET' | 'POST', path: string, body?: string, headers?: Record<string, string>): Promise<TransportResponse>;
 }
 
 /** The standard way: `fetch`, one request at a time. */
