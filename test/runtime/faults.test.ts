@@ -5,6 +5,7 @@
  * bootstrap. After a fault that kills the environment, the next invocation
  * gets a fresh one.
  */
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { body, FIXTURES, nodeFunction, processGone, useEmulator } from './helpers';
 import { LambdaEmulator, QEMU_ARM64_PREFIX } from '../../src/runtime/emulator';
@@ -197,3 +198,27 @@ function environmentPid(name: string): number | undefined {
   const envs = [...pools.get(name).all] as Array<{ pid?: number }>;
   return envs[0]?.pid;
 }
+
+test('if the emulator\'s process is killed, its warm function process ends too (its Runtime API connection is gone)', async () => {
+  // a separate Node.js process hosts an emulator, warms a function and prints the function's pid
+  const script = `
+    const { LambdaEmulator, nodejsCommand } = require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'runtime', 'emulator'))});
+    (async () => {
+      const emulator = await LambdaEmulator.start({ functions: [{ name: 'c', codeDir: ${JSON.stringify(join(FIXTURES, 'faults'))},
+        handler: 'index.counter', command: nodejsCommand({ bootstrap: ${JSON.stringify(fixture.bootstrap)} }) }] });
+      const result = await emulator.invoke('c', '{}');
+      process.stdout.write(JSON.parse(result.payload.toString()).pid + '\\n');
+    })();`;
+  const host = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const pid = await new Promise<number>((resolve, reject) => {
+      host.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+      host.once('exit', (code) => reject(new Error(`host exited (${code})`)));
+    });
+    expect(pid).toBeGreaterThan(0);
+    host.kill('SIGKILL');
+    expect(await processGone(pid)).toBe(true);
+  } finally {
+    host.kill('SIGKILL');
+  }
+});
