@@ -2,7 +2,9 @@
  * Runs functions of the assembly: the CLI's one door to the emulator
  * (src/runtime/emulator) and our runtime interface client.
  */
-import { FunctionConfig, LambdaEmulator, LogEntry, nodejsCommand, providedCommand } from '../emulator';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { bunAssetCommand, FunctionConfig, LambdaEmulator, LogEntry, nodejsCommand, providedCommand } from '../emulator';
 import { arm64Node, HOST_ARCH, isArm64Elf, qemuPrefix } from './arch';
 import { FunctionInfo } from './assembly';
 import { EMPTY_ENV_FILE, EnvFile, functionEnvironment } from './env';
@@ -66,8 +68,12 @@ export function functionConfig(fn: FunctionInfo, options: RunnerOptions): Functi
       command = nodejsCommand();
     }
   } else {
-    command = providedCommand(fn.codeDir);
-    if (HOST_ARCH !== 'arm64' && isArm64Elf(command[0])) commandPrefix = qemuPrefix(`${fn.path} (an arm64 bootstrap)`);
+    // A Bun asset (FunctionRuntime.bun) is started through its engine, not its
+    // shell-script bootstrap: qemu-user runs ELF files only, so an arm64 Bun
+    // must be the program that qemu starts.
+    const isBunAsset = existsSync(join(fn.codeDir, 'bin', 'bun')) && existsSync(join(fn.codeDir, 'ric.mjs'));
+    command = isBunAsset ? bunAssetCommand(fn.codeDir) : providedCommand(fn.codeDir);
+    if (HOST_ARCH !== 'arm64' && isArm64Elf(command[0])) commandPrefix = qemuPrefix(`${fn.path} (an arm64 ${isBunAsset ? 'Bun engine' : 'bootstrap'})`);
   }
   return {
     name: lambdaName(fn),

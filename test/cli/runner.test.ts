@@ -1,0 +1,51 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FunctionInfo } from '../../src/runtime/cli/assembly';
+import { functionConfig } from '../../src/runtime/cli/runner';
+import { bunAssetCommand, providedCommand } from '../../src/runtime/emulator';
+import { ELF_AARCH64, elfHeader } from '../helpers/elf';
+import { tempDir } from '../helpers/fixtures';
+
+function info(codeDir: string, architecture: 'arm64' | 'x86_64' = 'x86_64'): FunctionInfo {
+  return {
+    path: 'Stack/Fn',
+    logicalId: 'Fn',
+    stack: 'Stack',
+    runtime: 'provided.al2023',
+    architecture,
+    handler: 'index.handler',
+    codeDir,
+    memorySize: 128,
+    timeout: 3,
+    environment: {},
+  } as FunctionInfo;
+}
+const options = { all: [], notice: () => undefined };
+
+describe('how the CLI starts a custom runtime', () => {
+  test('a plain bootstrap is started as the bootstrap', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'bootstrap'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const fn = info(dir);
+    expect(functionConfig(fn, { ...options, all: [fn] }).command).toEqual(providedCommand(dir));
+  });
+
+  test('a Bun asset (bin/bun + ric.mjs) is started through its engine, so qemu can run an arm64 one', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'bootstrap'), '#!/bin/sh\nexec "$LAMBDA_TASK_ROOT/bin/bun" "$LAMBDA_TASK_ROOT/ric.mjs"\n', { mode: 0o755 });
+    mkdirSync(join(dir, 'bin'));
+    writeFileSync(join(dir, 'bin', 'bun'), elfHeader(ELF_AARCH64, 256), { mode: 0o755 });
+    writeFileSync(join(dir, 'ric.mjs'), '// client');
+    const fn = info(dir, 'arm64');
+    let config;
+    try {
+      config = functionConfig(fn, { ...options, all: [fn] });
+    } catch (err) {
+      // without qemu-user on this machine the CLI says what to install, naming the engine
+      expect(String(err)).toMatch(/arm64 Bun engine[\s\S]*qemu-user-static/);
+      return;
+    }
+    expect(config.command).toEqual(bunAssetCommand(dir));
+    expect(config.commandPrefix?.[0]).toMatch(/qemu-aarch64/);
+  });
+});
