@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { downloadSync } from './download';
+import { publishDir } from './publish-dir';
 import { RuntimeAssetContext, RuntimeBundlingDefaults, RuntimeStrategy } from './runtime-contract';
 import { readZip } from './zip';
 import { LlrtBinaryType, LlrtOptions } from '../llrt-options';
@@ -123,13 +124,7 @@ function extractBootstrap(zip: Buffer, dir: string, source: string): string {
   mkdirSync(tmp, { recursive: true });
   try {
     writeFileSync(join(tmp, 'bootstrap'), entry.read(), { mode: 0o755 });
-    mkdirSync(join(dir, '..'), { recursive: true });
-    try {
-      renameSync(tmp, dir);
-    } catch (err) {
-      // another synth got there first: theirs is as good as ours
-      if (!existsSync(target)) throw err;
-    }
+    publishDir(tmp, dir, target); // another synth may have got there first: theirs is as good as ours
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
