@@ -9,10 +9,11 @@
  *    it grants (kafka-cluster Connect/DescribeTopic/ReadData/group actions,
  *    the network-interface actions), reaches state `Enabled` and reports no
  *    problem (`LastProcessingResult` is `OK` or `No records processed`, not
- *    `PROBLEM: ...`). Lambda refuses to create the mapping when the role
- *    lacks the EC2 or cluster permissions, and reports connection and
- *    authorization failures in `LastProcessingResult`, so a broken consumer
- *    fails this check. It may pass before the pollers have first connected;
+ *    `PROBLEM: ...`; those two values are assumed, not yet confirmed on a real
+ *    deployment). Lambda refuses to create an MSK mapping whose role lacks
+ *    the network-interface permissions, and reports connection and
+ *    authorization failures (`PROBLEM: ...`) in `LastProcessingResult`, so a
+ *    consumer with broken IAM or networking fails this check. It may pass before the pollers have first connected;
  *    it is a health check of the wiring, not proof of delivery.
  * 2. The deployed consumer function, invoked directly with a real MSK event
  *    (the Powertools fixture in test/fixtures/events), decodes the three
