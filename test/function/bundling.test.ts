@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -84,9 +84,13 @@ describe('tsconfig, keepNames, mainFields', () => {
   });
 
   test('mainFields decides which file of a package is bundled', () => {
-    const project = copyToTemp(FIXTURE);
+    // a node_modules of its own (not the link to this repo's), with esbuild linked in
+    const project = copyToTemp(FIXTURE, undefined, { linkNodeModules: false });
     const pkg = join(project, 'node_modules', 'dual');
     mkdirSync(pkg, { recursive: true });
+    for (const name of ['esbuild', '@esbuild']) {
+      symlinkSync(join(__dirname, '..', '..', 'node_modules', name), join(project, 'node_modules', name), 'dir');
+    }
     writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'dual', main: 'main.js', module: 'module.js' }));
     writeFileSync(join(pkg, 'main.js'), 'exports.flavour = "main";');
     writeFileSync(join(pkg, 'module.js'), 'export const flavour = "module";');

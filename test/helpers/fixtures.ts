@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -17,10 +17,18 @@ export function tempDir(prefix = 'cdk-ts-lambda-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Copies a folder into a fresh temporary folder and returns the copy. */
-export function copyToTemp(dir: string, prefix?: string): string {
+/**
+ * Copies a fixture project into a fresh temporary folder and returns the
+ * copy. Like a real project it gets a `node_modules` (a link to this repo's),
+ * so the project's own esbuild is used; the portable esbuild-wasm fallback
+ * has its own test.
+ */
+export function copyToTemp(dir: string, prefix?: string, options: { linkNodeModules?: boolean } = {}): string {
   const target = join(tempDir(prefix), 'project');
   cpSync(dir, target, { recursive: true });
+  if ((options.linkNodeModules ?? true) && !existsSync(join(target, 'node_modules'))) {
+    symlinkSync(join(__dirname, '..', '..', 'node_modules'), join(target, 'node_modules'), 'dir');
+  }
   return target;
 }
 
