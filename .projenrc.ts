@@ -137,8 +137,9 @@ project.addTask('integ:update', {
   env: { CDK_TS_LAMBDA_QUIET: '1' },
 });
 project.addTask('integ:deploy', {
-  description: 'Deploy each changed integ test to a real account, run its assertions, destroy it, update its snapshot',
+  description: 'Deploy integ tests to a real account, run their assertions, destroy them, update their snapshots (add --force to run unchanged ones)',
   exec: 'integ-runner --update-on-failed',
+  receiveArgs: true,
 });
 project.testTask.spawn(integ);
 
