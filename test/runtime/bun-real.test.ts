@@ -1,0 +1,77 @@
+/**
+ * End to end with the real Bun engine: a TypeScriptFunction on
+ * FunctionRuntime.bun answers a real event through the emulator, on x64
+ * natively and on arm64 under qemu-user, proving the arm64 asset works
+ * before anyone deploys it. The engines come from the npm packages
+ * @oven/bun-linux-x64 and -aarch64, fetched at install time by
+ * scripts/prefetch-engines.sh (which .ci/run runs), so this test needs no
+ * network. Where they (or qemu) are missing, the tests say so and skip.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { body, FIXTURES } from './helpers';
+import { FunctionRuntime, TypeScriptFunction } from '../../src';
+import { bunAssetCommand, LambdaEmulator, QEMU_ARM64_PREFIX } from '../../src/runtime/emulator';
+import { isolateBundleCache, loadEvent } from '../helpers/fixtures';
+
+isolateBundleCache();
+
+const BUN_VERSION = process.env.BUN_VERSION ?? '1.4.5';
+const engines = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cdk-ts-lambda', 'test-engines');
+const bun = (arch: string) => join(engines, `bun-${BUN_VERSION}-${arch}`, 'package', 'bin', 'bun');
+const hasQemu = spawnSync('qemu-aarch64-static', ['--version']).status === 0;
+const x64Host = process.arch === 'x64';
+
+function skipReason(arch: 'x64' | 'arm64'): string | undefined {
+  if (!x64Host) return 'these tests are written for an x86_64 host';
+  if (!existsSync(bun(arch))) return `no Bun ${BUN_VERSION} ${arch} engine in ${engines}: run scripts/prefetch-engines.sh`;
+  if (arch === 'arm64' && !hasQemu) return 'qemu-user is not installed (apt-get install qemu-user-static libc6-arm64-cross)';
+  return undefined;
+}
+
+async function runThroughEmulator(arch: 'x64' | 'arm64'): Promise<{ body: any; log: string }> {
+  const stack = new Stack(new App(), `BunReal${arch}`);
+  const fn = new TypeScriptFunction(stack, 'Fn', {
+    entry: join(FIXTURES, 'ts', 'hello.ts'),
+    architecture: arch === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
+    runtime: FunctionRuntime.bun({ binaryPath: bun(arch) }),
+  });
+  let log = '';
+  const emulator = await LambdaEmulator.start({
+    functions: [{
+      name: 'bun-real',
+      codeDir: fn.assetPath,
+      handler: 'index.handler',
+      runtime: 'provided.al2023',
+      architecture: arch === 'arm64' ? 'arm64' : 'x86_64',
+      command: bunAssetCommand(fn.assetPath),
+      commandPrefix: arch === 'arm64' ? QEMU_ARM64_PREFIX : undefined,
+      timeoutSeconds: 60,
+    }],
+    onLog: (entry) => { log += entry.text; },
+  });
+  try {
+    const result = await emulator.invoke('bun-real', JSON.stringify(loadEvent('example-apigw-v2-request-multi-value-parameters.json')));
+    expect(result.functionError).toBeUndefined();
+    return { body: body(result), log };
+  } finally {
+    await emulator.close();
+  }
+}
+
+for (const arch of ['x64', 'arm64'] as const) {
+  const reason = skipReason(arch);
+  if (reason) {
+    test.skip(`real Bun ${arch}: ${reason}`, () => undefined);
+    continue;
+  }
+  test(`real Bun ${BUN_VERSION} (${arch}${arch === 'arm64' ? ', under qemu-user' : ''}) answers a real HTTP API event`, async () => {
+    const { body: answer } = await runThroughEmulator(arch);
+    expect(answer).toMatchObject({ statusCode: 200 });
+    expect(JSON.parse(answer.body)).toEqual({ method: 'GET', path: '/my/path', engine: 'bun' });
+  }, 180_000);
+}
