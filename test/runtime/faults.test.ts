@@ -222,3 +222,13 @@ test('if the emulator\'s process is killed, its warm function process ends too (
     host.kill('SIGKILL');
   }
 });
+
+test('output larger than the pipe holds: the answer still comes after the log is out, the process stays up', async () => {
+  // ~2.4 MB of log lines: the stdout pipe fills, so writes are still queued
+  // when the handler returns; nothing else keeps the process's loop alive
+  const result = await invoke('noisy', { lines: 120_000 });
+  expect(result.errorType).toBeUndefined();
+  expect(result.payload.toString()).toBe('"ok"');
+  const again = await invoke('noisy', { lines: 10 });
+  expect(again.instanceId).toBe(result.instanceId); // the same warm instance
+});

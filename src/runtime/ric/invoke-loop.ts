@@ -76,7 +76,14 @@ export class InvokeLoop {
       const post = (error: unknown, result: unknown): void => {
         this.onEmptyEventLoop = undefined;
         this.currentRequestId = undefined;
-        this.postOutcome(requestId, error, result).then(resolve, (err) => {
+        // Hold the process up until the outcome is posted: waiting for a full
+        // stdout pipe to drain holds no referenced handle, and an empty event
+        // loop there would end the process (exit 0) before it answers.
+        const keepAlive = setInterval(() => undefined, 60_000);
+        this.postOutcome(requestId, error, result).then(() => {
+          clearInterval(keepAlive);
+          resolve();
+        }, (err) => {
           console.error('Runtime API unreachable', err);
           process.exit(1);
         });
