@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { fileSha256 } from './hash';
 import { publishDir } from './publish-dir';
 import { RuntimeAssetContext, RuntimeBundlingDefaults } from './runtime-contract';
 import { BunOptions } from '../bun-options';
@@ -54,14 +55,14 @@ export class BunStrategy {
 
   public bundlingDefaults(architecture: lambda.Architecture): RuntimeBundlingDefaults {
     const engine = this.binaryPath
-      ? `file:${createHash('sha256').update(readFileSync(this.binaryPath)).digest('hex')}`
+      ? `file:${fileSha256(this.binaryPath)}`
       : `${bunPackageName(architecture.name)}@${this.options.version}:${this.options.integrity ?? ''}`;
     return {
       target: 'es2022',
       platform: 'node',
       providedModules: [],
       requiredFormat: 'esm',
-      cacheKey: `bun:${engine}:ric:${createHash('sha256').update(readFileSync(ricBundlePath())).digest('hex')}`,
+      cacheKey: `bun:${engine}:ric:${fileSha256(ricBundlePath())}`,
     };
   }
 

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BundlingOptions, OutputFormat } from '../bundling-options';
 import { resolveEsbuild, Metafile } from './esbuild';
+import { fileSha256, sha256 } from './hash';
 import { nativeMismatches } from './native-arch';
 import { findUp, lockedVersion } from './project';
 import { RuntimeAssetContext, RuntimeBundlingDefaults } from './runtime-contract';
@@ -318,7 +319,7 @@ function collectInputs(projectRoot: string, metafile: Metafile, tsconfig: string
   if (tsconfig) files.add(tsconfig);
   const inputs: { [path: string]: string } = {};
   for (const file of [...files].sort()) {
-    inputs[toPosix(relative(projectRoot, file))] = sha256(readFileSync(file));
+    inputs[toPosix(relative(projectRoot, file))] = fileSha256(file);
   }
   return inputs;
 }
@@ -327,7 +328,7 @@ function inputsUnchanged(projectRoot: string, inputs: { [path: string]: string }
   for (const [path, hash] of Object.entries(inputs)) {
     const abs = resolve(projectRoot, path);
     try {
-      if (sha256(readFileSync(abs)) !== hash) return false;
+      if (fileSha256(abs) !== hash) return false;
     } catch {
       return false;
     }
@@ -371,10 +372,6 @@ export function hashDir(dir: string): { hash: string; bytes: number } {
 function isExecutable(mode: number): boolean {
   // eslint-disable-next-line no-bitwise
   return (mode & 0o111) !== 0;
-}
-
-function sha256(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 function toPosix(path: string): string {

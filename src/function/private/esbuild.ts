@@ -34,7 +34,9 @@ export interface ResolvedEsbuild {
   readonly path: string;
 }
 
+/** Loaded modules by path, and lookups already done by project (resolution walks the file system). */
 const loaded = new Map<string, ResolvedEsbuild>();
+const byProject = new Map<string, ResolvedEsbuild>();
 
 /**
  * Finds esbuild for a project: the project's own `esbuild` first (native and
@@ -50,6 +52,9 @@ export function resolveEsbuild(projectRoot: string, opts: { force?: string; self
   if (force && force !== 'wasm' && force !== 'native') {
     throw new Error(`CDK_TS_LAMBDA_ESBUILD must be 'native' or 'wasm', got '${force}'.`);
   }
+  const lookup = `${force ?? ''}\0${projectRoot}\0${opts.selfDir ?? ''}`;
+  const known = byProject.get(lookup);
+  if (known) return known;
   const attempts: string[] = [];
   const candidates: { flavour: 'esbuild' | 'esbuild-wasm'; paths: string[] }[] = [];
   if (force !== 'wasm') candidates.push({ flavour: 'esbuild', paths: [projectRoot] });
@@ -64,13 +69,17 @@ export function resolveEsbuild(projectRoot: string, opts: { force?: string; self
       continue;
     }
     const cached = loaded.get(path);
-    if (cached) return cached;
+    if (cached) {
+      byProject.set(lookup, cached);
+      return cached;
+    }
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const api = require(path) as EsbuildApi;
       if (typeof api.buildSync !== 'function') throw new Error('it has no buildSync()');
       const resolved: ResolvedEsbuild = { api, flavour: candidate.flavour, path };
       loaded.set(path, resolved);
+      byProject.set(lookup, resolved);
       return resolved;
     } catch (err) {
       attempts.push(`${candidate.flavour} at ${path}: ${(err as Error).message}`);

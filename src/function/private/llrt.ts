@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { downloadSync } from './download';
+import { fileSha256, sha256 } from './hash';
 import { publishDir } from './publish-dir';
 import { RuntimeAssetContext, RuntimeBundlingDefaults, RuntimeStrategy } from './runtime-contract';
 import { readZip } from './zip';
@@ -62,7 +63,7 @@ export class LlrtStrategy implements RuntimeStrategy {
   public bundlingDefaults(): RuntimeBundlingDefaults {
     const provided = this.type === LlrtBinaryType.FULL_SDK ? ['@aws-sdk/*', '@smithy/*']
       : this.type === LlrtBinaryType.STANDARD ? LLRT_STANDARD_SDK : [];
-    const binary = this.binaryPath ? `file:${sha256(readFileSync(this.binaryPath))}` : `${this.options.version}:${this.options.sha256}`;
+    const binary = this.binaryPath ? `file:${fileSha256(this.binaryPath)}` : `${this.options.version}:${this.options.sha256}`;
     return {
       target: 'es2020',
       platform: 'node',
@@ -129,8 +130,4 @@ function extractBootstrap(zip: Buffer, dir: string, source: string): string {
     rmSync(tmp, { recursive: true, force: true });
   }
   return target;
-}
-
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
 }

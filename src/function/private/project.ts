@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, parse } from 'node:path';
 
 const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb'];
@@ -8,9 +8,9 @@ const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnp
  * else the nearest with a package.json, else the entry's folder.
  */
 export function findProjectRoot(entry: string): string {
-  const withPackageJson = findUp(dirname(entry), (dir) => existsSync(join(dir, 'package.json')));
-  const withLockfile = findUp(dirname(entry), (dir) => LOCKFILES.some((f) => existsSync(join(dir, f))));
-  return withLockfile ?? withPackageJson ?? dirname(entry);
+  return findUp(dirname(entry), (dir) => LOCKFILES.some((f) => existsSync(join(dir, f))))
+    ?? findUp(dirname(entry), (dir) => existsSync(join(dir, 'package.json')))
+    ?? dirname(entry);
 }
 
 /** The first folder from `start` upwards for which `test` is true. */
@@ -39,7 +39,7 @@ export function lockedVersion(projectRoot: string, name: string): { version: str
   for (const lockName of ['package-lock.json', 'npm-shrinkwrap.json']) {
     const lockPath = join(projectRoot, lockName);
     if (!existsSync(lockPath)) continue;
-    const lock = JSON.parse(readFileSync(lockPath, 'utf8'));
+    const lock = readLockfile(lockPath);
     const pkg = lock.packages?.[`node_modules/${name}`] ?? lock.dependencies?.[name];
     if (pkg?.version) return { version: pkg.version, source: lockName };
   }
@@ -48,4 +48,17 @@ export function lockedVersion(projectRoot: string, name: string): { version: str
     return { version: JSON.parse(readFileSync(installed, 'utf8')).version, source: `node_modules/${name}/package.json` };
   }
   return undefined;
+}
+
+const lockfiles = new Map<string, { stamp: string; lock: any }>();
+
+/** A parsed npm lockfile, parsed once per process while it is unchanged. */
+function readLockfile(path: string): any {
+  const stat = statSync(path);
+  const stamp = `${stat.size}:${stat.mtimeMs}`;
+  const known = lockfiles.get(path);
+  if (known?.stamp === stamp) return known.lock;
+  const lock = JSON.parse(readFileSync(path, 'utf8'));
+  lockfiles.set(path, { stamp, lock });
+  return lock;
 }
