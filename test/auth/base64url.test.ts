@@ -44,3 +44,12 @@ test('canonical short forms decode', () => {
   expect(decodeBase64url('QUJD')).toEqual(Buffer.from('ABC'));
   expect(decodeBase64url('-_-_')).toEqual(Buffer.from([0xfb, 0xff, 0xbf]));
 });
+
+test('a text that does not fit the output is refused, and nothing is written past the end', () => {
+  const out = Buffer.alloc(8, 0xee);
+  const text = Buffer.from('0123456789').toString('base64url');
+  expect(decodeBase64urlInto(text, 0, text.length, out.subarray(0, 6), 0)).toBe(-1);
+  expect(out.subarray(6)).toEqual(Buffer.from([0xee, 0xee]));
+  expect(decodeBase64urlInto(text, 0, text.length, Buffer.alloc(10), 1)).toBe(-1);
+  expect(decodeBase64urlInto(text, 0, text.length, Buffer.alloc(11), 1)).toBe(10);
+});

@@ -43,6 +43,24 @@ describe('every algorithm', () => {
   });
 });
 
+describe('header reuse', () => {
+  test('a header is never taken for the one before it: same length, longer with the same start, then the first again', async () => {
+    const key = rsa();
+    const { handler, logs } = makeHandler();
+    const payload = JSON.stringify(claims());
+    const good = signRaw(key.privateKey, 'RS256', JSON.stringify({ alg: 'RS256', kid: key.kid }), payload);
+    // same length as the good header, other alg: signed as RS256 anyway, so only the header check can deny it
+    const sameLength = signRaw(key.privateKey, 'RS256', JSON.stringify({ alg: 'HS256', kid: key.kid }), payload);
+    const [h, p, sig] = good.split('.');
+    const longer = `${h}QQ.${p}.${sig}`;
+    expect((await handler(httpEvent(`Bearer ${good}`)) as any).isAuthorized).toBe(true);
+    expect((await handler(httpEvent(`Bearer ${sameLength}`)) as any).isAuthorized).toBe(false);
+    expect((await handler(httpEvent(`Bearer ${longer}`)) as any).isAuthorized).toBe(false);
+    expect((await handler(httpEvent(`Bearer ${good}`)) as any).isAuthorized).toBe(true);
+    expect(logs.reasons()).toEqual(['alg_not_allowed', 'token_encoding']);
+  });
+});
+
 describe('event shapes and answers', () => {
   test('HTTP API payload 2.0 (real fixture event): simple response with principal and context claims', async () => {
     const { handler } = makeHandler();

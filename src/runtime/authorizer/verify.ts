@@ -75,6 +75,9 @@ const HEADER_CACHE_SIZE = 64;
 /** A verifier bound to one configuration and key cache. */
 export class TokenVerifier {
   private readonly headers = new Map<string, HeaderInfo>();
+  /** the header segment seen last and what it gave (most tokens repeat it) */
+  private lastHeader = '';
+  private lastHeaderInfo: HeaderInfo = { reason: 'token_encoding', alg: '' };
   /**
    * Scratch memory, in three regions of `maxTokenLength` bytes: the decoded
    * signature, the decoded payload, the signing input. Decoding and
@@ -103,13 +106,19 @@ export class TokenVerifier {
     return view;
   }
 
-  private header(segment: string): HeaderInfo {
+  /** The header of `token`, whose first segment ends at `dot1`. */
+  private header(token: string, dot1: number): HeaderInfo {
+    // same header as the last token: compare in place (no slice, no hashing)
+    if (dot1 === this.lastHeader.length && dot1 > 0 && token.startsWith(this.lastHeader)) return this.lastHeaderInfo;
+    const segment = token.slice(0, dot1);
     let info = this.headers.get(segment);
     if (info === undefined) {
       info = readHeader(segment, this.config.algorithms);
       if (this.headers.size >= HEADER_CACHE_SIZE) this.headers.clear();
       this.headers.set(segment, info);
     }
+    this.lastHeader = segment;
+    this.lastHeaderInfo = info;
     return info;
   }
 
@@ -120,7 +129,7 @@ export class TokenVerifier {
     const dot1 = token.indexOf('.');
     const dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
     if (dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) return deny('token_segments');
-    const header = this.header(token.slice(0, dot1));
+    const header = this.header(token, dot1);
     if (header.reason === 'token_encoding') return deny('token_encoding');
     const scratch = this.scratch;
     const region = this.region;
