@@ -1,4 +1,4 @@
-/** Small helpers for the emulator's two HTTP servers (Runtime API and Invoke API). */
+/** Small helpers for the emulator's node:http server (the Invoke API; the Runtime API has its own, http1-server.ts). */
 import { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
 /** Writes `body` as a JSON answer with the given status. */

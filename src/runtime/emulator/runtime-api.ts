@@ -11,11 +11,9 @@
  * - `POST /2018-06-01/runtime/invocation/{id}/error`      202, or 400 InvalidRequestID
  * - `POST /2018-06-01/runtime/init/error`                 202, or 403 InvalidStateTransition after init
  */
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { apiErrors, oversizedResponseError, PlatformError, truncatedResponseError } from './errors';
-import { readBody, sendJson } from './http-util';
+import { Http1Request, Http1Response, Http1Server } from './http1-server';
 import { Invocation, InvocationOutcome } from './invocation';
 import { MAX_RESPONSE_BYTES, RUNTIME_API_VERSION } from './limits';
 
@@ -34,36 +32,32 @@ export interface RuntimeApiHooks {
 type State = 'Initializing' | 'Ready' | 'Invoking' | 'Closed';
 
 const PREFIX = `/${RUNTIME_API_VERSION}/runtime/`;
-const ACCEPTED = JSON.stringify({ status: 'OK' });
-const ACCEPTED_HEADERS = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(ACCEPTED) };
+const JSON_TYPE = 'Content-Type: application/json\r\n';
+const ACCEPTED = Buffer.from(JSON.stringify({ status: 'OK' }));
+
+/** Writes `body` as a JSON answer with the given status and extra header lines. */
+function sendJson(res: Http1Response, status: number, body: unknown, headLines = ''): void {
+  res.send(status, JSON_TYPE + headLines, JSON.stringify(body));
+}
 
 export class RuntimeApi {
-  private readonly server: Server;
+  private readonly server: Http1Server;
   private state: State = 'Initializing';
   /** the invocation handed out (or queued to be handed out) and not yet answered */
   private current: Invocation | undefined;
   private delivered = false;
   /** a `next` request waiting for an event */
-  private waiting: ServerResponse | undefined;
+  private waiting: Http1Response | undefined;
 
   constructor(private readonly hooks: RuntimeApiHooks) {
-    this.server = createServer((req, res) => this.route(req, res));
-    // `next` may wait for minutes: no request or idle timeouts on this server
-    this.server.requestTimeout = 0;
-    this.server.keepAliveTimeout = 0;
-    this.server.headersTimeout = 0;
+    // `next` may wait for minutes: this server has no request or idle timeouts
+    this.server = new Http1Server((req, res) => this.route(req, res), MAX_RESPONSE_BYTES);
   }
 
   /** Starts listening on 127.0.0.1 and returns `host:port` for `AWS_LAMBDA_RUNTIME_API`. */
   public async listen(port = 0): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => resolve());
-    });
-    const address = this.server.address() as AddressInfo;
-    return `127.0.0.1:${address.port}`;
+    return `127.0.0.1:${await this.server.listen(port, '127.0.0.1')}`;
   }
-
   /**
    * Hands `invocation` to the runtime: at once if it is waiting in `next`,
    * else when it next calls it. One invocation at a time.
@@ -86,40 +80,40 @@ export class RuntimeApi {
     this.state = 'Closed';
     this.current = undefined;
     this.waiting = undefined;
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    return this.server.close();
   }
 
-  private route(req: IncomingMessage, res: ServerResponse): void {
-    const path = (req.url ?? '').split('?')[0];
+  private route(req: Http1Request, res: Http1Response): void {
+    const path = req.path;
     if (!path.startsWith(PREFIX)) return sendJson(res, 404, apiErrors.notFound(path));
     const rest = path.slice(PREFIX.length);
-    const method = req.method ?? '';
+    const method = req.method;
 
     if (rest === 'invocation/next') {
-      return method === 'GET' ? this.next(req, res) : this.notAllowed(req, res, path, 'GET');
+      return method === 'GET' ? this.next(res) : this.notAllowed(req, res, path, 'GET');
     }
     if (rest === 'init/error') {
-      return method === 'POST' ? void this.initError(req, res) : this.notAllowed(req, res, path, 'POST');
+      return method === 'POST' ? this.initError(req, res) : this.notAllowed(req, res, path, 'POST');
     }
     const match = /^invocation\/([^/]+)\/(response|error)$/.exec(rest);
     if (match) {
       if (method !== 'POST') return this.notAllowed(req, res, path, 'POST');
-      return void this.answer(req, res, decodeURIComponent(match[1]), match[2] as 'response' | 'error');
+      let id: string;
+      try {
+        id = decodeURIComponent(match[1]);
+      } catch {
+        return sendJson(res, 400, apiErrors.invalidRequestId);
+      }
+      return this.answer(req, res, id, match[2] as 'response' | 'error');
     }
-    req.resume();
     sendJson(res, 404, apiErrors.notFound(path));
   }
 
-  private notAllowed(req: IncomingMessage, res: ServerResponse, path: string, allow: string): void {
-    req.resume();
-    sendJson(res, 405, apiErrors.methodNotAllowed(req.method ?? '', path), { Allow: allow });
+  private notAllowed(req: Http1Request, res: Http1Response, path: string, allow: string): void {
+    sendJson(res, 405, apiErrors.methodNotAllowed(req.method, path), `Allow: ${allow}\r\n`);
   }
 
-  private next(req: IncomingMessage, res: ServerResponse): void {
-    req.resume();
+  private next(res: Http1Response): void {
     if (this.state === 'Closed') return sendJson(res, 403, apiErrors.invalidState(this.state, 'Ready'));
     if (this.waiting || (this.current && this.delivered)) {
       return sendJson(res, 403, apiErrors.invalidState(this.waiting ? 'Ready' : 'Invoking', 'Ready'));
@@ -129,63 +123,51 @@ export class RuntimeApi {
     if (first) this.hooks.onReady();
     if (this.current && !this.delivered) return this.send(res);
     this.waiting = res;
-    res.on('close', () => {
+    res.onClose = () => {
       if (this.waiting === res) this.waiting = undefined;
-    });
+    };
   }
 
   /** Writes the current invocation as the answer to `next`. */
-  private send(res: ServerResponse): void {
+  private send(res: Http1Response): void {
     const invocation = this.current!;
     this.waiting = undefined;
     this.delivered = true;
     this.state = 'Invoking';
     invocation.deadlineMs = Date.now() + invocation.timeoutMs;
-    const headers: Record<string, string | number> = {
-      'Content-Type': 'application/json',
-      'Content-Length': invocation.payload.length,
-      'Lambda-Runtime-Aws-Request-Id': invocation.requestId,
-      'Lambda-Runtime-Deadline-Ms': invocation.deadlineMs,
-      'Lambda-Runtime-Invoked-Function-Arn': invocation.invokedFunctionArn,
-      'Lambda-Runtime-Trace-Id': invocation.traceId,
-    };
-    if (invocation.clientContext !== undefined) headers['Lambda-Runtime-Client-Context'] = invocation.clientContext;
-    if (invocation.cognitoIdentity !== undefined) headers['Lambda-Runtime-Cognito-Identity'] = invocation.cognitoIdentity;
-    if (invocation.tenantId !== undefined) headers['Lambda-Runtime-Aws-Tenant-Id'] = invocation.tenantId;
+    let head = `${JSON_TYPE}Lambda-Runtime-Aws-Request-Id: ${invocation.requestId}\r\n`
+      + `Lambda-Runtime-Deadline-Ms: ${invocation.deadlineMs}\r\n`
+      + `Lambda-Runtime-Invoked-Function-Arn: ${invocation.invokedFunctionArn}\r\n`
+      + `Lambda-Runtime-Trace-Id: ${invocation.traceId}\r\n`;
+    if (invocation.clientContext !== undefined) head += `Lambda-Runtime-Client-Context: ${headerSafe(invocation.clientContext)}\r\n`;
+    if (invocation.cognitoIdentity !== undefined) head += `Lambda-Runtime-Cognito-Identity: ${headerSafe(invocation.cognitoIdentity)}\r\n`;
+    if (invocation.tenantId !== undefined) head += `Lambda-Runtime-Aws-Tenant-Id: ${headerSafe(invocation.tenantId)}\r\n`;
     invocation.startedAt = performance.now();
-    res.writeHead(200, headers);
-    res.end(invocation.payload);
+    res.send(200, head, invocation.payload);
     this.hooks.onDelivered(invocation);
   }
 
-  private async answer(req: IncomingMessage, res: ServerResponse, id: string, kind: 'response' | 'error'): Promise<void> {
+  private answer(req: Http1Request, res: Http1Response, id: string, kind: 'response' | 'error'): void {
     const invocation = this.current;
     if (!invocation || !this.delivered || invocation.requestId !== id) {
-      req.resume();
       return sendJson(res, 400, apiErrors.invalidRequestId);
     }
     // claim the invocation before reading, so a second answer gets 400
     this.current = undefined;
     this.state = 'Ready';
-    let read;
-    try {
-      read = await readBody(req, MAX_RESPONSE_BYTES);
-    } catch (err) {
-      return this.platformOutcome(invocation, truncatedResponseError(invocation.requestId, (err as Error).message));
-    }
-    const { body, size, overflow } = read;
-    if (overflow) {
-      this.platformOutcome(invocation, oversizedResponseError(size));
-      return sendJson(res, 413, apiErrors.tooLarge);
-    }
-    res.writeHead(202, ACCEPTED_HEADERS);
-    res.end(ACCEPTED);
-    if (kind === 'response') {
-      this.hooks.onOutcome(invocation, { kind, body, contentType: req.headers['content-type'] });
-    } else {
-      const errorType = headerValue(req.headers['lambda-runtime-function-error-type']) ?? 'Function.Unknown';
-      this.hooks.onOutcome(invocation, { kind, body, errorType, platform: false });
-    }
+    req.whenComplete(() => {
+      if (req.overflow) {
+        this.platformOutcome(invocation, oversizedResponseError(req.size));
+        return sendJson(res, 413, apiErrors.tooLarge);
+      }
+      res.send(202, JSON_TYPE, ACCEPTED);
+      if (kind === 'response') {
+        this.hooks.onOutcome(invocation, { kind, body: req.body, contentType: req.headers['content-type'] });
+      } else {
+        const errorType = req.headers['lambda-runtime-function-error-type'] ?? 'Function.Unknown';
+        this.hooks.onOutcome(invocation, { kind, body: req.body, errorType, platform: false });
+      }
+    }, (err) => this.platformOutcome(invocation, truncatedResponseError(invocation.requestId, err.message)));
   }
 
   private platformOutcome(invocation: Invocation, error: PlatformError): void {
@@ -194,23 +176,19 @@ export class RuntimeApi {
     });
   }
 
-  private async initError(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private initError(req: Http1Request, res: Http1Response): void {
     if (this.state !== 'Initializing') {
-      req.resume();
       return sendJson(res, 403, apiErrors.invalidState(this.state, 'InitError'));
     }
-    let body: Buffer;
-    try {
-      ({ body } = await readBody(req, MAX_RESPONSE_BYTES));
-    } catch {
-      return; // the runtime went away mid-request; its exit is reported instead
-    }
-    sendJson(res, 202, { status: 'OK' });
-    const errorType = headerValue(req.headers['lambda-runtime-function-error-type']) ?? 'Runtime.Unknown';
-    this.hooks.onInitError(body, errorType);
+    req.whenComplete(() => {
+      res.send(202, JSON_TYPE, ACCEPTED);
+      const errorType = req.headers['lambda-runtime-function-error-type'] ?? 'Runtime.Unknown';
+      this.hooks.onInitError(req.body, errorType);
+    }, () => undefined); // the runtime went away mid-request; its exit is reported instead
   }
 }
 
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+/** A header value as given, minus what would end the header (CR, LF). */
+function headerSafe(value: string): string {
+  return /[\r\n]/.test(value) ? value.replace(/[\r\n]+/g, ' ') : value;
 }
