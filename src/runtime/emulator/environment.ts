@@ -69,7 +69,8 @@ interface Pending {
   readonly resolve: (result: InvokeResult) => void;
   readonly reject: (error: Error) => void;
   readonly cold: boolean;
-  timer?: NodeJS.Timeout;
+  /** the event went out: the deadline runs */
+  timed?: boolean;
   /** the runtime answered; the result goes out on the next turn of the event loop */
   settling?: boolean;
 }
@@ -90,6 +91,8 @@ export class ExecutionEnvironment {
   private pending: Pending | undefined;
   private startedAt = 0;
   private readyTimer: NodeJS.Timeout | undefined;
+  /** the deadline of the invocation in progress: one timer, re-armed per invocation (the timeout is the same for all) */
+  private deadlineTimer: NodeJS.Timeout | undefined;
   /** output is attributed to the last invocation started, until the next one (as in CloudWatch) */
   private logRequestId: string | undefined;
   private initDurationMs: number | undefined;
@@ -170,6 +173,7 @@ export class ExecutionEnvironment {
 
   /** Stops the process and the Runtime API; an invocation in progress ends as a runtime exit. */
   public async close(): Promise<void> {
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     this.kill();
     await this.api.close();
   }
@@ -213,16 +217,24 @@ export class ExecutionEnvironment {
   private delivered(invocation: Invocation): void {
     const pending = this.pending;
     if (!pending || pending.invocation !== invocation) return;
-    pending.timer = setTimeout(() => {
-      this.fail(timeoutError(invocation.requestId, this.timeoutMs / 1000));
-    }, this.timeoutMs);
+    pending.timed = true;
+    // the emulator's servers hold the process up anyway; the timer is cleared when the environment dies
+    if (this.deadlineTimer) this.deadlineTimer.refresh();
+    else this.deadlineTimer = setTimeout(() => this.deadline(), this.timeoutMs);
   }
+
+  /** The deadline timer fired: the invocation in progress, if it is still running, timed out. */
+  private deadline(): void {
+    const pending = this.pending;
+    if (!pending || !pending.timed || pending.settling) return;
+    this.fail(timeoutError(pending.invocation.requestId, this.timeoutMs / 1000));
+  }
+
 
   private settle(invocation: Invocation, outcome: InvocationOutcome): void {
     const pending = this.pending;
     if (pending?.invocation !== invocation || pending.settling) return;
     pending.settling = true;
-    if (pending.timer) clearTimeout(pending.timer);
     // output the runtime wrote before answering is already in its pipes:
     // read it first, so it belongs to this invocation (log tail, request id)
     setImmediate(() => this.finish(outcome));
@@ -233,6 +245,7 @@ export class ExecutionEnvironment {
     if (!this.failure) this.failure = reason;
     if (!this.dead) {
       this.dead = true;
+      if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
       this.kill();
       // after the answer in flight (e.g. init/error's 202) is written and the last result reported
       setImmediate(() => {
@@ -264,7 +277,6 @@ export class ExecutionEnvironment {
   private finish(outcome: InvocationOutcome): void {
     const pending = this.pending!;
     this.pending = undefined;
-    if (pending.timer) clearTimeout(pending.timer);
     this.api.abandon();
     const { invocation } = pending;
     const durationMs = invocation.startedAt ? performance.now() - invocation.startedAt : 0;

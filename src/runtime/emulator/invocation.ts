@@ -1,5 +1,5 @@
 /** One invocation as it travels from the Invoke API to a runtime and back. */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /** What the runtime (or the platform, on a fault) answered for an invocation. */
 export type InvocationOutcome =
@@ -34,7 +34,22 @@ export interface Invocation {
 
 /** Builds a `_X_AMZN_TRACE_ID`-style X-Ray header for an invocation that came without one. */
 export function newTraceId(): string {
-  const hex = (n: number) => randomBytes(n / 2).toString('hex');
+  const hex = randomHex(48);
   const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
-  return `Root=1-${epoch}-${hex(24)};Parent=${hex(16)};Sampled=0;Lineage=1:${hex(8)}:0`;
+  return `Root=1-${epoch}-${hex.slice(0, 24)};Parent=${hex.slice(24, 40)};Sampled=0;Lineage=1:${hex.slice(40)}:0`;
+}
+
+// random bytes are drawn in blocks: one call into the CSPRNG per 170 trace ids, not three per id
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+
+/** `length` (even) random hex digits. */
+function randomHex(length: number): string {
+  const bytes = length / 2;
+  if (poolAt + bytes > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  poolAt += bytes;
+  return pool.toString('hex', poolAt - bytes, poolAt);
 }
