@@ -76,14 +76,7 @@ export class InvokeLoop {
       const post = (error: unknown, result: unknown): void => {
         this.onEmptyEventLoop = undefined;
         this.currentRequestId = undefined;
-        // Hold the process up until the outcome is posted: waiting for a full
-        // stdout pipe to drain holds no referenced handle, and an empty event
-        // loop there would end the process (exit 0) before it answers.
-        const keepAlive = setInterval(() => undefined, 60_000);
-        this.postOutcome(requestId, error, result).then(() => {
-          clearInterval(keepAlive);
-          resolve();
-        }, (err) => {
+        this.postOutcome(requestId, error, result).then(resolve, (err) => {
           console.error('Runtime API unreachable', err);
           process.exit(1);
         });
@@ -153,7 +146,13 @@ export class InvokeLoop {
 async function flushOutput(): Promise<void> {
   for (const stream of [process.stdout, process.stderr]) {
     if (stream && stream.writableLength > 0 && typeof stream.once === 'function') {
+      // Hold the process up meanwhile: waiting for a full stdout pipe to
+      // drain holds no referenced handle, and an empty event loop here would
+      // end the process (exit 0) before it answers. (After this, the posting
+      // request holds the loop through its connection.)
+      const keepAlive = setInterval(() => undefined, 60_000);
       await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+      clearInterval(keepAlive);
     }
   }
 }

@@ -78,7 +78,11 @@ export async function socketTransport(address: string): Promise<Transport> {
       holdLoop();
     });
     const fail = (error: Error) => {
-      if (socket === s) socket = undefined;
+      if (socket === s) {
+        socket = undefined;
+        // what was not written yet was for this connection
+        outgoing = [];
+      }
       parser = new Http1ResponseParser();
       for (const waiter of waiting.splice(0)) waiter.reject(error);
     };
@@ -87,15 +91,34 @@ export async function socketTransport(address: string): Promise<Transport> {
     return s;
   };
 
+  // requests made in one turn of the event loop (the response POST and the
+  // next `next`) leave in one write: one packet, one wake-up of the server
+  let outgoing: string[] = [];
+  let flushing = false;
+  const flush = () => {
+    flushing = false;
+    const s = socket;
+    const text = outgoing.length === 1 ? outgoing[0] : outgoing.join('');
+    outgoing = [];
+    if (s) s.write(text);
+  };
+  const later: (fn: () => void) => void = typeof process !== 'undefined' && typeof process.nextTick === 'function'
+    ? (fn) => process.nextTick(fn)
+    : (fn) => setTimeout(fn, 0);
+
   return {
     pipelining: true,
     request(method, path, body, headers = {}) {
       if (!socket) socket = connect();
       let head = `${method} ${path} HTTP/1.1\r\nHost: ${address}\r\n`;
-      for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+      for (const name in headers) head += `${name}: ${headers[name]}\r\n`;
       if (body !== undefined) head += `Content-Length: ${Buffer.byteLength(body)}\r\n`;
       const promise = new Promise<TransportResponse>((resolve, reject) => waiting.push({ resolve, reject }));
-      socket.write(body === undefined ? `${head}\r\n` : `${head}\r\n${body}`);
+      outgoing.push(body === undefined ? `${head}\r\n` : `${head}\r\n${body}`);
+      if (!flushing) {
+        flushing = true;
+        later(flush);
+      }
       holdLoop();
       return promise;
     },
