@@ -79,6 +79,17 @@ test('X-Amz-Log-Type: Tail returns the invocation log, base64, in X-Amz-Log-Resu
   expect(log).toMatch(new RegExp(`REPORT RequestId: ${requestId}\\tDuration: `));
 });
 
+test('without X-Amz-Log-Type: Tail and without a log listener, no log tail or peak RSS is gathered', async () => {
+  const plain = await emulator.invoke('echo', { payload: '{"kind":"plain"}', report: false });
+  expect(plain.functionError).toBeUndefined();
+  expect(plain.logTail).toBe('');
+  expect(plain.maxMemoryUsedMB).toBeUndefined();
+  // the default (programmatic callers) still gets both
+  const full = await emulator.invoke('echo', '{"kind":"full"}');
+  expect(full.logTail).toMatch(new RegExp(`REPORT RequestId: ${full.requestId}\\tDuration: [^\\n]*Max Memory Used: \\d+ MB`));
+  expect(full.maxMemoryUsedMB).toBeGreaterThan(0);
+});
+
 test('an empty body is the event {}', async () => {
   const res = await http(port, 'POST', path('echo'));
   expect(res.json().event).toEqual({});

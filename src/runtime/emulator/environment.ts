@@ -31,6 +31,15 @@ export interface InvokeRequest {
   /** X-Ray header for `_X_AMZN_TRACE_ID`. @default - a new one */
   readonly traceId?: string;
   readonly tenantId?: string;
+  /**
+   * False when the caller reads neither `logTail` nor `maxMemoryUsedMB` (the
+   * Invoke API without `X-Amz-Log-Type: Tail`): then, unless a log listener
+   * wants the START/END/REPORT lines, they are not made, the output is not
+   * kept and the peak RSS is not read; the result has an empty `logTail` and
+   * no `maxMemoryUsedMB`.
+   * @default true
+   */
+  readonly report?: boolean;
 }
 
 /** What one invocation returned, as the Invoke API would report it. */
@@ -69,6 +78,8 @@ interface Pending {
   readonly resolve: (result: InvokeResult) => void;
   readonly reject: (error: Error) => void;
   readonly cold: boolean;
+  /** START/END/REPORT, the log tail and the peak RSS are wanted (by the caller or the log listener) */
+  readonly report: boolean;
   /** the event went out: the deadline runs */
   timed?: boolean;
   /** the runtime answered; the result goes out on the next turn of the event loop */
@@ -163,9 +174,10 @@ export class ExecutionEnvironment {
     return new Promise((resolve, reject) => {
       const cold = !this.coldUsed;
       this.coldUsed = true;
-      this.pending = { invocation, resolve, reject, cold };
+      const report = request.report !== false || this.onLog !== undefined;
+      this.pending = { invocation, resolve, reject, cold, report };
       this.logRequestId = invocation.requestId;
-      this.platformLog(`START RequestId: ${invocation.requestId} Version: $LATEST\n`);
+      if (report) this.platformLog(`START RequestId: ${invocation.requestId} Version: $LATEST\n`);
       if (this.failure) return this.finish(this.failureOutcome());
       this.api.deliver(invocation);
     });
@@ -281,15 +293,18 @@ export class ExecutionEnvironment {
     const { invocation } = pending;
     const durationMs = invocation.startedAt ? performance.now() - invocation.startedAt : 0;
     const memorySizeMB = this.fn.memorySize ?? DEFAULT_MEMORY_MB;
-    const maxMemoryUsedMB = this.memory?.read();
     const initDurationMs = pending.cold ? this.initDurationMs : undefined;
     const billedDurationMs = Math.max(1, Math.ceil(durationMs));
-    this.platformLog(`END RequestId: ${invocation.requestId}\n`);
-    this.platformLog(
-      `REPORT RequestId: ${invocation.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billedDurationMs} ms\t`
-      + `Memory Size: ${memorySizeMB} MB\tMax Memory Used: ${maxMemoryUsedMB ?? '-'} MB\t`
-      + (initDurationMs !== undefined ? `Init Duration: ${initDurationMs.toFixed(2)} ms\t` : '') + '\n',
-    );
+    // one pread of /proc/<pid>/status, only when someone reads the figure
+    const maxMemoryUsedMB = pending.report ? this.memory?.read() : undefined;
+    if (pending.report) {
+      this.platformLog(`END RequestId: ${invocation.requestId}\n`);
+      this.platformLog(
+        `REPORT RequestId: ${invocation.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billedDurationMs} ms\t`
+        + `Memory Size: ${memorySizeMB} MB\tMax Memory Used: ${maxMemoryUsedMB ?? '-'} MB\t`
+        + (initDurationMs !== undefined ? `Init Duration: ${initDurationMs.toFixed(2)} ms\t` : '') + '\n',
+      );
+    }
     pending.resolve({
       requestId: invocation.requestId,
       payload: outcome.body,
@@ -301,15 +316,18 @@ export class ExecutionEnvironment {
       initDurationMs,
       memorySizeMB,
       maxMemoryUsedMB,
-      logTail: this.tail.take(),
+      logTail: pending.report ? this.tail.take() : '',
       instanceId: this.instanceId,
     });
   }
 
   private output(stream: 'stdout' | 'stderr', chunk: Buffer): void {
+    const onLog = this.onLog;
+    const keep = this.pending?.report === true;
+    if (!keep && !onLog) return;
     const text = chunk.toString();
-    if (this.pending) this.tail.push(text);
-    this.onLog?.({ functionName: this.fn.name, instanceId: this.instanceId, requestId: this.logRequestId, stream, text });
+    if (keep) this.tail.push(text);
+    onLog?.({ functionName: this.fn.name, instanceId: this.instanceId, requestId: this.logRequestId, stream, text });
   }
 
   private platformLog(text: string): void {

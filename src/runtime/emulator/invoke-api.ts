@@ -76,6 +76,8 @@ export async function handleInvoke(target: InvokeTarget, req: IncomingMessage, r
     clientContext,
     traceId: header(req, 'x-amzn-trace-id'),
     tenantId: header(req, 'x-amz-tenant-id'),
+    // the log tail (with Max Memory Used in its REPORT line) is only made when it is asked for
+    report: header(req, 'x-amz-log-type') === 'Tail',
   };
 
   const type = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
