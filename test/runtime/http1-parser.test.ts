@@ -45,4 +45,10 @@ test('a chunked body without trailers', () => {
 
 test('garbage is an error, not a hang', () => {
   expect(() => new Http1ResponseParser().push(bytes('SSH-2.0-OpenSSH\r\n\r\n'))).toThrow(/not an HTTP\/1.1 response/);
+  for (const line of ['HTTP/1.2 200 OK', 'HTTP/1.1 2x0 OK', 'HTTP/1.1 000 Zero', 'HTTP/1.1  200 OK', 'HTTP/1.1 20']) {
+    expect(() => new Http1ResponseParser().push(bytes(`${line}\r\nContent-Length: 0\r\n\r\n`))).toThrow(/not an HTTP\/1.1 response/);
+  }
+  const [ok] = new Http1ResponseParser().push(bytes('HTTP/1.0 202\r\nX-A:  spaced  \r\nNoColon\r\nContent-Length: 0\r\n\r\n'));
+  expect(ok.status).toBe(202);
+  expect(ok.headers).toEqual({ 'x-a': 'spaced', 'content-length': '0' });
 });

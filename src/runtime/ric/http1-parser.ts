@@ -37,13 +37,22 @@ export class Http1ResponseParser {
     const buf = this.buffer;
     const headEnd = buf.indexOf(HEAD_END);
     if (headEnd < 0) return undefined;
-    const lines = buf.toString('latin1', 0, headEnd).split('\r\n');
-    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(lines[0])?.[1]);
-    if (!status) throw new Error(`Runtime API: not an HTTP/1.1 response: ${JSON.stringify(lines[0])}`);
+    // scanned by hand (no regular expression, no split): this runs twice per invocation
+    const head = buf.toString('latin1', 0, headEnd);
+    const status = statusOf(head);
+    if (!status) {
+      const lineEnd = head.indexOf('\r\n');
+      throw new Error(`Runtime API: not an HTTP/1.1 response: ${JSON.stringify(lineEnd < 0 ? head : head.slice(0, lineEnd))}`);
+    }
     const headers: Record<string, string> = {};
-    for (let i = 1; i < lines.length; i++) {
-      const colon = lines[i].indexOf(':');
-      if (colon > 0) headers[lines[i].slice(0, colon).trim().toLowerCase()] = lines[i].slice(colon + 1).trim();
+    let at = head.indexOf('\r\n');
+    while (at >= 0) {
+      const start = at + 2;
+      const next = head.indexOf('\r\n', start);
+      const end = next < 0 ? head.length : next;
+      const colon = head.indexOf(':', start);
+      if (colon > start && colon < end) headers[head.slice(start, colon).trim().toLowerCase()] = head.slice(colon + 1, end).trim();
+      at = next;
     }
     const bodyStart = headEnd + HEAD_END.length;
     let body: Buffer;
@@ -61,6 +70,18 @@ export class Http1ResponseParser {
     this.buffer = buf.subarray(end);
     return { status, headers, body };
   }
+}
+
+/** The status of a head that starts `HTTP/1.0 ddd` or `HTTP/1.1 ddd`, else 0. */
+function statusOf(head: string): number {
+  if (head.length < 12 || !head.startsWith('HTTP/1.') || (head[7] !== '0' && head[7] !== '1') || head[8] !== ' ') return 0;
+  let status = 0;
+  for (let i = 9; i < 12; i++) {
+    const digit = head.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return 0;
+    status = status * 10 + digit;
+  }
+  return status;
 }
 
 /** Decodes a chunked body starting at `start`; undefined until it is all there. */

@@ -24,6 +24,7 @@ const TRACE_ENV = '_X_AMZN_TRACE_ID';
 
 export class InvokeLoop {
   private handler: Handler | undefined;
+  private handlerIsAsync = false;
   private currentRequestId: string | undefined;
   /** what to do when the event loop runs empty during an invocation */
   private onEmptyEventLoop: (() => void) | undefined;
@@ -54,6 +55,7 @@ export class InvokeLoop {
   /** Serves invocations with `handler` until the process ends. */
   public async run(handler: Handler): Promise<never> {
     this.handler = handler;
+    this.handlerIsAsync = handler.constructor?.name === 'AsyncFunction';
     for (;;) {
       const invocation = await this.client.next();
       await this.handleOne(invocation);
@@ -95,7 +97,7 @@ export class InvokeLoop {
         this.onEmptyEventLoop = () => setImmediate(() => post(null, result));
       };
 
-      const isAsync = handler.constructor?.name === 'AsyncFunction';
+      const isAsync = this.handlerIsAsync;
       this.onEmptyEventLoop = () => done(isAsync ? nodeJsExit() : null, null);
 
       try {
@@ -114,8 +116,17 @@ export class InvokeLoop {
     });
   }
 
-  private async postOutcome(requestId: string, error: unknown, result: unknown): Promise<void> {
-    await flushOutput();
+  private postOutcome(requestId: string, error: unknown, result: unknown): Promise<void> {
+    // no extra turn when nothing waits to be written (the usual case)
+    if (outputPending()) return flushOutput().then(() => this.sendOutcome(requestId, error, result));
+    try {
+      return this.sendOutcome(requestId, error, result);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  private sendOutcome(requestId: string, error: unknown, result: unknown): Promise<void> {
     if (error !== undefined && error !== null) {
       const document = toErrorDocument(error);
       logRuntimeError('Invoke Error', error, document);
@@ -137,6 +148,11 @@ export class InvokeLoop {
     const posted = requestId ? this.client.invocationError(requestId, document, true) : this.client.initError(document);
     void posted.finally(() => process.exit(exitCode));
   }
+}
+
+/** True when stdout or stderr holds output not yet handed to the system. */
+function outputPending(): boolean {
+  return (process.stdout?.writableLength ?? 0) > 0 || (process.stderr?.writableLength ?? 0) > 0;
 }
 
 /**
