@@ -101,14 +101,22 @@ export class TypeScriptFunction extends lambda.Function {
     let role = props.role;
     let createdRole: iam.Role | undefined;
     if (!role && !props.vpc && logGroup) {
+      // The statement is an inline policy of the role itself rather than a
+      // separate AWS::IAM::Policy: one resource less per function, and the
+      // function cannot start before its role may write its logs. Grants
+      // added later (addToRolePolicy) still go into the role's default policy.
       createdRole = new iam.Role(scope, `${id}ServiceRole`, {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
         description: `Execution role of ${label}`,
+        inlinePolicies: {
+          WriteLogs: new iam.PolicyDocument({
+            statements: [new iam.PolicyStatement({
+              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              resources: [logGroup.logGroupRef.logGroupArn],
+            })],
+          }),
+        },
       });
-      createdRole.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [logGroup.logGroupRef.logGroupArn],
-      }));
       role = createdRole;
     }
 

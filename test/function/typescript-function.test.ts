@@ -43,16 +43,20 @@ describe('TypeScriptFunction defaults', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
       ManagedPolicyArns: Match.absent(),
+      Policies: [{
+        PolicyName: 'WriteLogs',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnLogGroup'), 'Arn'] },
+          }],
+        },
+      }],
     });
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: [{
-          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          Effect: 'Allow',
-          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnLogGroup'), 'Arn'] },
-        }],
-      },
-    });
+    // the statement is inline in the role: no separate policy resource
+    template.resourceCountIs('AWS::IAM::Policy', 0);
     expect(fn.createdRole).toBeDefined();
     expect(fn.role).toBe(fn.createdRole);
   });

@@ -121,10 +121,12 @@ describe('HttpApiFunction defaults', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
       ManagedPolicyArns: Match.absent(),
+      Policies: [{
+        PolicyName: 'WriteLogs',
+        PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PetsFunctionLogGroup'), 'Arn'] } }] },
+      }],
     });
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PetsFunctionLogGroup'), 'Arn'] } }] },
-    });
+    template.resourceCountIs('AWS::IAM::Policy', 0);
     template.hasResourceProperties('AWS::Lambda::Function', { Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PetsFunctionServiceRole'), 'Arn'] } });
     expect(api.function.role).toBe(api.function.createdRole);
   });
@@ -307,8 +309,11 @@ describe('HttpApiFunction options', () => {
     const stack = newStack();
     const own = new logs.LogGroup(stack, 'FnLogs');
     const { template } = synth({ logGroup: own }, stack);
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [Match.objectLike({ Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnLogs'), 'Arn'] } })] },
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Policies: [{
+        PolicyName: 'WriteLogs',
+        PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnLogs'), 'Arn'] } }] },
+      }],
     });
     template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.stringLikeRegexp('^FnLogs') } } });
   });

@@ -79,7 +79,11 @@ describe('created standard queue', () => {
   test('the function may consume the queue and write its logs, nothing else', () => {
     const queue = logicalId(t, 'AWS::SQS::Queue', 'OrdersQueue');
     const logGroup = logicalId(t, 'AWS::Logs::LogGroup', 'OrdersFunctionLogGroup');
-    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    // the role's own inline policy, then the policies attached to it
+    const inline = Object.values(t.findResources('AWS::IAM::Role')).flatMap((r) => r.Properties.Policies ?? []);
+    expect(inline.map((p: { PolicyName: string }) => p.PolicyName)).toEqual(['WriteLogs']);
+    const statements = [...inline, ...Object.values(t.findResources('AWS::IAM::Policy')).map((p) => p.Properties)]
+      .flatMap((p) => p.PolicyDocument.Statement);
     expect(statements).toEqual([
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] } },
       {
