@@ -2,6 +2,7 @@
  * The Invoke API endpoint (`POST /2015-03-31/functions/{name}/invocations`)
  * with raw HTTP, as the AWS SDK or curl would call it.
  */
+import { connect } from 'node:net';
 import { buildClient, http, nodeFunction } from './helpers';
 import { LambdaEmulator } from '../../src/runtime/emulator';
 import { loadEvent } from '../helpers/fixtures';
@@ -137,4 +138,42 @@ test('unknown paths 404, other methods 405, both JSON', async () => {
   expect(wrongMethod.status).toBe(405);
   expect(wrongMethod.headers.allow).toBe('POST');
   expect(wrongMethod.json()).toHaveProperty('message');
+});
+
+/** Writes `text` on one raw connection and collects what comes back until `until` matches or the peer closes. */
+function raw(text: string, until: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let got = '';
+    const socket = connect(port, '127.0.0.1', () => socket.write(text));
+    socket.on('data', (chunk) => {
+      got += chunk.toString('latin1');
+      if (until.test(got)) {
+        socket.destroy();
+        resolve(got);
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(got));
+  });
+}
+
+test('raw HTTP/1.1: keep-alive and pipelined invocations on one connection, answered in order', async () => {
+  const one = (n: number) => `POST ${path('echo')} HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\n\r\n{"n":${n}}`;
+  const got = await raw(one(1) + one(2) + one(3), /"event":\{"n":3\}/);
+  const bodies = [...got.matchAll(/"event":(\{"n":\d\})/g)].map((m) => m[1]);
+  expect(bodies).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
+  expect(got.match(/HTTP\/1\.1 200 OK\r\n/g)).toHaveLength(3);
+});
+
+test('raw HTTP/1.1: Expect: 100-continue, chunked bodies, DryRun 204 without Content-Length', async () => {
+  const continued = await raw(`POST ${path('echo')} HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n{"c":"x"\r\n1\r\n}\r\n0\r\n\r\n`, /"c":"x"/);
+  expect(continued).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+  const dry = await raw(`POST ${path('echo')} HTTP/1.1\r\nHost: x\r\nX-Amz-Invocation-Type: DryRun\r\nContent-Length: 2\r\n\r\n{}`, /\r\n\r\n/);
+  expect(dry).toMatch(/^HTTP\/1\.1 204 No Content\r\n/);
+  expect(dry).not.toMatch(/content-length/i);
+});
+
+test('raw HTTP/1.1: a malformed request gets 400 and the connection closes', async () => {
+  const got = await raw('POST /2015-03-31/functions/echo/invocations HTTP/1.1\r\nBad Header\r\n\r\n', /$^/);
+  expect(got).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*Connection: close\r\n/);
 });

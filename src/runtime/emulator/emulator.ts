@@ -15,12 +15,11 @@
  * await emulator.close();
  * ```
  */
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { InvokeRequest, InvokeResult } from './environment';
 import { FunctionConfig } from './function-config';
 import { FunctionPool } from './function-pool';
-import { handleInvoke, InvokeTarget } from './invoke-api';
+import { Http1Server } from './http1-server';
+import { handleInvoke, INVOKE_BODY_LIMIT, InvokeTarget } from './invoke-api';
 import { LogListener } from './log-capture';
 
 export interface EmulatorOptions {
@@ -43,19 +42,19 @@ export class LambdaEmulator implements InvokeTarget {
   }
 
   private readonly pools = new Map<string, FunctionPool>();
-  private readonly server: Server;
+  private readonly server: Http1Server;
   private port = 0;
   /** stops the function processes if this process exits without close() */
   private readonly killOnExit: () => void;
   private constructor(private readonly options: EmulatorOptions) {
     for (const fn of options.functions) this.addFunction(fn);
-    this.server = createServer((req, res) => {
+    // the same lean HTTP/1.1 server as the Runtime API's (an invocation may take
+    // minutes: no request timeout)
+    this.server = new Http1Server((req, res) => {
       handleInvoke(this, req, res).catch((err) => {
-        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ Type: 'Service', message: String(err) }));
+        if (!res.finished) res.send(500, 'Content-Type: application/json\r\n', JSON.stringify({ Type: 'Service', message: String(err) }));
       });
-    });
-    this.server.requestTimeout = 0;
+    }, INVOKE_BODY_LIMIT);
     this.killOnExit = () => {
       for (const pool of this.pools.values()) void pool.close();
     };
@@ -102,18 +101,11 @@ export class LambdaEmulator implements InvokeTarget {
   public async close(): Promise<void> {
     process.removeListener('exit', this.killOnExit);
     await Promise.all([...this.pools.values()].map((pool) => pool.close()));
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await this.server.close();
   }
 
   private async listen(port: number): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => resolve());
-    });
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await this.server.listen(port, '127.0.0.1');
   }
 }
 

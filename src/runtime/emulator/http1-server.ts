@@ -1,8 +1,9 @@
 /**
  * A small HTTP/1.1 server on `node:net` for the Runtime API, the port only a
  * runtime talks to, where every invocation crosses it twice (`next`'s answer,
- * the `response` POST). node:http costs more per request than the rest of an
- * invocation; this one does what a runtime client needs and no more:
+ * the `response` POST), and for the Invoke API, which every invocation
+ * crosses once. node:http costs more per request than the rest of an
+ * invocation; this one does what an HTTP/1.1 client needs and no more:
  *
  * - request line, headers (up to 16 KB, as node:http), bodies framed by
  *   Content-Length or chunked transfer encoding (trailers read and dropped);
@@ -347,7 +348,9 @@ export class Http1Response {
     if (this.data !== undefined) throw new Error('Http1Response: already answered');
     const bytes = typeof body === 'string' ? Buffer.from(body) : body;
     this.closeAfter = !this.request.keepAlive;
-    let head = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Unknown'}\r\n${headLines}Content-Length: ${bytes.length}\r\n`;
+    let head = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Unknown'}\r\n${headLines}`;
+    // a 204 has no body and no Content-Length (RFC 9110 8.6)
+    if (status !== 204) head += `Content-Length: ${bytes.length}\r\n`;
     if (this.closeAfter) head += 'Connection: close\r\n';
     head += '\r\n';
     // small answers as one buffer: one write

@@ -10,9 +10,8 @@
  * - Service errors are Lambda's: 404 ResourceNotFoundException, 413
  *   RequestEntityTooLargeException, 400 InvalidRequestContentException.
  */
-import { IncomingMessage, ServerResponse } from 'node:http';
 import { InvokeRequest, InvokeResult } from './environment';
-import { readBody, sendJson } from './http-util';
+import { Http1Request, Http1Response } from './http1-server';
 import { ACCOUNT_ID, DEFAULT_REGION, INVOKE_API_VERSION, MAX_REQUEST_BYTES } from './limits';
 
 /** What the endpoint needs from the emulator. */
@@ -23,46 +22,49 @@ export interface InvokeTarget {
   reportBackgroundError(name: string, error: unknown): void;
 }
 
-const PATH = new RegExp(`^/${INVOKE_API_VERSION}/functions/([^/]+)/invocations$`);
+/** The Invoke API's body limit (the server counts and drops what exceeds it). */
+export const INVOKE_BODY_LIMIT = MAX_REQUEST_BYTES;
 
-export async function handleInvoke(target: InvokeTarget, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = (req.url ?? '').split('?')[0];
+const PATH = new RegExp(`^/${INVOKE_API_VERSION}/functions/([^/]+)/invocations$`);
+const EMPTY_EVENT = Buffer.from('{}');
+
+/** Serves one request of the Invoke API (on the emulator's Http1Server, see http1-server.ts). */
+export async function handleInvoke(target: InvokeTarget, req: Http1Request, res: Http1Response): Promise<void> {
+  const path = req.path;
   const match = PATH.exec(path);
   if (!match) {
-    req.resume();
     return serviceError(res, 404, 'UnknownOperationException', `No operation at ${req.method} ${path}`);
   }
   if (req.method !== 'POST') {
-    req.resume();
-    return serviceError(res, 405, 'MethodNotAllowedException', `Method ${req.method} is not allowed on ${path}`, { Allow: 'POST' });
+    return serviceError(res, 405, 'MethodNotAllowedException', `Method ${req.method} is not allowed on ${path}`, 'Allow: POST\r\n');
   }
   const name = functionName(decodeURIComponent(match[1]));
   if (!target.has(name)) {
-    req.resume();
     return serviceError(res, 404, 'ResourceNotFoundException',
       `Function not found: arn:aws:lambda:${DEFAULT_REGION}:${ACCOUNT_ID}:function:${name}`);
   }
 
-  let read;
-  try {
-    read = await readBody(req, MAX_REQUEST_BYTES);
-  } catch {
-    return; // the caller went away
+  if (!req.complete) {
+    try {
+      await new Promise<void>((resolve, reject) => req.whenComplete(resolve, reject));
+    } catch {
+      return; // the caller went away
+    }
   }
-  const { body, size, overflow } = read;
-  if (overflow) {
+  if (req.overflow) {
     return serviceError(res, 413, 'RequestEntityTooLargeException',
-      `${size} byte payload is too large for the RequestResponse invocation type (limit ${MAX_REQUEST_BYTES} bytes)`);
+      `${req.size} byte payload is too large for the RequestResponse invocation type (limit ${MAX_REQUEST_BYTES} bytes)`);
   }
-  const payload = body.length === 0 ? Buffer.from('{}') : body;
+  const payload = req.body.length === 0 ? EMPTY_EVENT : req.body;
   try {
     JSON.parse(payload.toString());
   } catch (err) {
     return serviceError(res, 400, 'InvalidRequestContentException', `Could not parse request body into json: ${(err as Error).message}`);
   }
 
+  const headers = req.headers;
   let clientContext: string | undefined;
-  const encoded = header(req, 'x-amz-client-context');
+  const encoded = headers['x-amz-client-context'];
   if (encoded) {
     clientContext = Buffer.from(encoded, 'base64').toString();
     try {
@@ -71,23 +73,20 @@ export async function handleInvoke(target: InvokeTarget, req: IncomingMessage, r
       return serviceError(res, 400, 'InvalidRequestContentException', 'Client context must be a valid Base64-encoded JSON object.');
     }
   }
+  const tail = headers['x-amz-log-type'] === 'Tail';
   const request: InvokeRequest = {
     payload,
     clientContext,
-    traceId: header(req, 'x-amzn-trace-id'),
-    tenantId: header(req, 'x-amz-tenant-id'),
+    traceId: headers['x-amzn-trace-id'],
+    tenantId: headers['x-amz-tenant-id'],
     // the log tail (with Max Memory Used in its REPORT line) is only made when it is asked for
-    report: header(req, 'x-amz-log-type') === 'Tail',
+    report: tail,
   };
 
-  const type = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
-  if (type === 'DryRun') {
-    res.writeHead(204);
-    return void res.end();
-  }
+  const type = headers['x-amz-invocation-type'] ?? 'RequestResponse';
+  if (type === 'DryRun') return res.send(204, '');
   if (type === 'Event') {
-    res.writeHead(202, { 'Content-Length': 0 });
-    res.end();
+    res.send(202, '');
     target.invoke(name, request).catch((err) => target.reportBackgroundError(name, err));
     return;
   }
@@ -96,16 +95,10 @@ export async function handleInvoke(target: InvokeTarget, req: IncomingMessage, r
   }
 
   const result = await target.invoke(name, request);
-  const headers: Record<string, string | number> = {
-    'Content-Type': result.contentType ?? 'application/json',
-    'Content-Length': result.payload.length,
-    'X-Amz-Executed-Version': '$LATEST',
-    'X-Amzn-RequestId': result.requestId,
-  };
-  if (result.functionError) headers['X-Amz-Function-Error'] = result.functionError;
-  if (header(req, 'x-amz-log-type') === 'Tail') headers['X-Amz-Log-Result'] = Buffer.from(result.logTail).toString('base64');
-  res.writeHead(200, headers);
-  res.end(result.payload);
+  let head = `Content-Type: ${headerSafe(result.contentType ?? 'application/json')}\r\nX-Amz-Executed-Version: $LATEST\r\nX-Amzn-RequestId: ${headerSafe(result.requestId)}\r\n`;
+  if (result.functionError) head += `X-Amz-Function-Error: ${result.functionError}\r\n`;
+  if (tail) head += `X-Amz-Log-Result: ${Buffer.from(result.logTail).toString('base64')}\r\n`;
+  if (!res.finished) res.send(200, head, result.payload);
 }
 
 /** `name`, `name:qualifier` or a function ARN → the function name. */
@@ -114,11 +107,11 @@ function functionName(raw: string): string {
   return raw.split(':')[0];
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
+/** A header value as given, minus what would end the header (CR, LF). */
+function headerSafe(value: string): string {
+  return /[\r\n]/.test(value) ? value.replace(/[\r\n]+/g, ' ') : value;
 }
 
-function serviceError(res: ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
-  sendJson(res, status, { Type: 'User', message }, { 'x-amzn-ErrorType': type, ...headers });
+function serviceError(res: Http1Response, status: number, type: string, message: string, headLines = ''): void {
+  res.send(status, `Content-Type: application/json\r\nx-amzn-ErrorType: ${type}\r\n${headLines}`, JSON.stringify({ Type: 'User', message }));
 }
