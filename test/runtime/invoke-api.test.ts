@@ -177,3 +177,18 @@ test('raw HTTP/1.1: a malformed request gets 400 and the connection closes', asy
   const got = await raw('POST /2015-03-31/functions/echo/invocations HTTP/1.1\r\nBad Header\r\n\r\n', /$^/);
   expect(got).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*Connection: close\r\n/);
 });
+
+test('with a log listener, START/END/REPORT (Max Memory Used included) are made even when the caller does not read them', async () => {
+  const entries: string[] = [];
+  const withLog = await LambdaEmulator.start({
+    functions: [nodeFunction(client.bootstrap, 'echo', 'esm', 'index.handler')],
+    onLog: (entry) => entries.push(entry.text),
+  });
+  try {
+    const result = await withLog.invoke('echo', { payload: '{}', report: false });
+    expect(entries).toContain(`START RequestId: ${result.requestId} Version: $LATEST\n`);
+    expect(entries.join('')).toMatch(new RegExp(`REPORT RequestId: ${result.requestId}\\tDuration: [^\\n]*Max Memory Used: \\d+ MB`));
+  } finally {
+    await withLog.close();
+  }
+});

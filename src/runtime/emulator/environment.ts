@@ -248,7 +248,9 @@ export class ExecutionEnvironment {
     if (pending?.invocation !== invocation || pending.settling) return;
     pending.settling = true;
     // output the runtime wrote before answering is already in its pipes:
-    // read it first, so it belongs to this invocation (log tail, request id)
+    // read it first, so it belongs to this invocation (log tail, request id).
+    // When nothing reads the output (no listener, no log tail) there is nothing to wait for.
+    if (!pending.report) return this.finish(outcome);
     setImmediate(() => this.finish(outcome));
   }
 

@@ -22,7 +22,30 @@ export class FunctionPool {
     return this.all.size;
   }
 
-  public async invoke(request: InvokeRequest): Promise<InvokeResult> {
+  public invoke(request: InvokeRequest): Promise<InvokeResult> {
+    // the usual case, a warm environment is free: no extra turns through async functions
+    const warm = this.closed ? undefined : this.idle.pop();
+    // (a dead one popped here is dropped, as acquire() drops it)
+    if (!warm?.alive) return this.invokeSlow(request);
+    let running: Promise<InvokeResult>;
+    try {
+      running = warm.invoke(request);
+    } catch (err) {
+      this.release(warm);
+      return Promise.reject(err);
+    }
+    return running.then((result) => {
+      this.release(warm);
+      return result;
+    }, (err) => {
+      this.release(warm);
+      // the environment died before taking the event: give it to another one
+      if (!(err instanceof EnvironmentGone)) throw err;
+      return this.invokeSlow(request);
+    });
+  }
+
+  private async invokeSlow(request: InvokeRequest): Promise<InvokeResult> {
     for (;;) {
       const env = await this.acquire();
       try {
