@@ -6,7 +6,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BundlingOptions } from './bundling-options';
-import { bundle, BundleResult } from './private/bundler';
+import { buildBundle, BundlePlan, BundleResult, cachedBundle, canShareBuild, planBundle } from './private/bundler';
+import { buildPendingBundles, deferBundle, PendingBundleCode } from './private/deferred-bundles';
 import { cacheDirFor, findProjectRoot } from './private/project';
 import { reportLine } from './private/report';
 import { FunctionRuntime } from './runtime';
@@ -73,15 +74,27 @@ export class TypeScriptFunction extends lambda.Function {
   /** The log group that the construct created, when `logGroup` was not given. */
   public readonly createdLogGroup?: logs.LogGroup;
 
-  /** Size of the bundle file in bytes. */
-  public readonly bundleSize: number;
-
-  /** The local folder of the asset (cached bundle plus runtime files). */
-  public readonly assetPath: string;
+  private bundleResult?: BundleResult;
 
   constructor(scope: Construct, id: string, props: TypeScriptFunctionProps) {
     const label = scope.node.path ? `${scope.node.path}/${id}` : id;
     const prepared = prepare(label, props);
+    const bundling = props.bundling ?? {};
+
+    // A cached bundle is used at once. A cache miss that can share its
+    // esbuild call with the app's other functions waits for them (see
+    // deferred-bundles.ts); any other miss is built now.
+    let result = cachedBundle(prepared.plan);
+    if (!result && !canShareBuild(prepared.plan)) {
+      const started = Date.now();
+      result = buildBundle(prepared.plan);
+      checkBundle(label, bundling, result, Date.now() - started);
+    } else if (result) {
+      checkBundle(label, bundling, result, 0);
+    }
+    const code = result
+      ? lambda.Code.fromAsset(result.assetDir, { assetHash: result.assetHash })
+      : new PendingBundleCode(label);
 
     let createdLogGroup: logs.LogGroup | undefined;
     let logGroup = props.logGroup;
@@ -125,10 +138,8 @@ export class TypeScriptFunction extends lambda.Function {
       role,
       runtime: prepared.runtime.lambdaRuntime,
       architecture: prepared.architecture,
-      handler: `${prepared.result.bundleFile.replace(/\.m?js$/, '')}.${prepared.handler}`,
-      code: lambda.Code.fromAsset(prepared.result.assetDir, {
-        assetHash: prepared.result.assetHash,
-      }),
+      handler: `${prepared.plan.bundleFile.replace(/\.m?js$/, '')}.${prepared.handler}`,
+      code,
       environment: prepared.environment,
       loggingFormat: props.loggingFormat ?? lambda.LoggingFormat.JSON,
       logGroup,
@@ -137,11 +148,43 @@ export class TypeScriptFunction extends lambda.Function {
     this.functionRuntime = prepared.runtime;
     this.createdLogGroup = createdLogGroup;
     this.createdRole = createdRole;
-    this.bundleSize = prepared.result.bundleBytes;
-    this.assetPath = prepared.result.assetDir;
+    this.bundleResult = result;
+    if (code instanceof PendingBundleCode) {
+      deferBundle(this, {
+        plan: prepared.plan,
+        complete: (built, ms) => {
+          checkBundle(label, bundling, built, ms);
+          this.bundleResult = built;
+          code.complete(built);
+        },
+      });
+    }
     if (props.logGroupRetention && props.logGroup) {
       Annotations.of(this).addWarningV2('cdk-ts-lambda:logGroupRetentionIgnored', 'logGroupRetention is ignored because logGroup is given.');
     }
+  }
+
+  /**
+   * Size of the bundle file in bytes. Reading it before synthesis bundles
+   * the app's pending functions (a cache miss is otherwise bundled at synth).
+   */
+  public get bundleSize(): number {
+    return this.bundled().bundleBytes;
+  }
+
+  /**
+   * The local folder of the asset (cached bundle plus runtime files).
+   * Reading it before synthesis bundles the app's pending functions.
+   */
+  public get assetPath(): string {
+    return this.bundled().assetDir;
+  }
+
+  /** The bundle, built now (with the app's other pending bundles) if it is still pending. */
+  private bundled(): BundleResult {
+    if (!this.bundleResult) buildPendingBundles(this);
+    if (!this.bundleResult) throw new Error(`${this.node.path}: the bundle was not built.`);
+    return this.bundleResult;
   }
 }
 
@@ -149,11 +192,11 @@ interface Prepared {
   readonly runtime: FunctionRuntime;
   readonly architecture: lambda.Architecture;
   readonly handler: string;
-  readonly result: BundleResult;
+  readonly plan: BundlePlan;
   readonly environment: { [key: string]: string };
 }
 
-/** Validates the props and bundles the entry (or takes it from the cache). */
+/** Validates the props and plans the bundle (its esbuild options and cache slot). */
 function prepare(label: string, props: TypeScriptFunctionProps): Prepared {
   if (!props.entry) throw propError(label, 'entry', 'is required: the path of the handler source file.');
   const entry = isAbsolute(props.entry) ? props.entry : resolve(props.entry);
@@ -181,8 +224,7 @@ function prepare(label: string, props: TypeScriptFunctionProps): Prepared {
     throw propError(label, 'bundling.projectRoot', `'${projectRoot}' must contain the entry ${entry}.`);
   }
   const defaults = runtime._bundlingDefaults(architecture);
-  const started = Date.now();
-  const result = bundle({
+  const plan = planBundle({
     entry,
     projectRoot,
     cacheDir: cacheDirFor(projectRoot),
@@ -193,14 +235,6 @@ function prepare(label: string, props: TypeScriptFunctionProps): Prepared {
     bundling,
     label,
   });
-  const ms = Date.now() - started;
-
-  if (bundling.maxSize && result.bundleBytes > bundling.maxSize.toBytes()) {
-    throw propError(label, 'bundling.maxSize', `is ${bundling.maxSize.toBytes()} bytes but the bundle ${result.bundleFile} is ${result.bundleBytes} bytes. Largest inputs: ${result.topInputs.map((i) => `${i.path} (${i.bytes} B)`).join(', ')}.`);
-  }
-  if ((bundling.report ?? true) && !process.env.CDK_TS_LAMBDA_QUIET) {
-    process.stderr.write(reportLine(label, result, ms) + '\n');
-  }
 
   const environment: { [key: string]: string } = { ...(props.environment ?? {}) };
   if (bundling.sourceMap) {
@@ -209,7 +243,17 @@ function prepare(label: string, props: TypeScriptFunctionProps): Prepared {
       environment.NODE_OPTIONS = current ? `${current} --enable-source-maps` : '--enable-source-maps';
     }
   }
-  return { runtime, architecture, handler, result, environment };
+  return { runtime, architecture, handler, plan, environment };
+}
+
+/** Checks a built or cached bundle against `maxSize` and prints its report line. */
+function checkBundle(label: string, bundling: BundlingOptions, result: BundleResult, ms: number): void {
+  if (bundling.maxSize && result.bundleBytes > bundling.maxSize.toBytes()) {
+    throw propError(label, 'bundling.maxSize', `is ${bundling.maxSize.toBytes()} bytes but the bundle ${result.bundleFile} is ${result.bundleBytes} bytes. Largest inputs: ${result.topInputs.map((i) => `${i.path} (${i.bytes} B)`).join(', ')}.`);
+  }
+  if ((bundling.report ?? true) && !process.env.CDK_TS_LAMBDA_QUIET) {
+    process.stderr.write(reportLine(label, result, ms) + '\n');
+  }
 }
 
 function validateBundling(label: string, b: BundlingOptions): void {

@@ -3,16 +3,21 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ICommandHooks, OutputFormat, TypeScriptFunction, TypeScriptFunctionProps } from '../../src';
+import { Architecture } from 'aws-cdk-lib/aws-lambda';
+import { BundlingOptions, FunctionRuntime, ICommandHooks, OutputFormat, TypeScriptFunction, TypeScriptFunctionProps } from '../../src';
+import { buildBundle, buildBundles, planBundle } from '../../src/function/private/bundler';
 import { copyToTemp, isolateBundleCache, loadEvent, tempDir } from '../helpers/fixtures';
 import { runBundle } from '../helpers/run-bundle';
 
 const cacheDir = isolateBundleCache();
 const FIXTURE = join(__dirname, 'fixtures', 'basic');
 
+/** A function in an app of its own, synthesized (a cache miss is bundled at synth). */
 function build(props: Partial<TypeScriptFunctionProps> & { entry: string }): TypeScriptFunction {
-  const stack = new Stack(new App(), 'Test');
-  return new TypeScriptFunction(stack, 'Fn', props);
+  const app = new App();
+  const fn = new TypeScriptFunction(new Stack(app, 'Test'), 'Fn', props);
+  app.synth();
+  return fn;
 }
 
 function s3Key(fn: TypeScriptFunction): string {
@@ -212,5 +217,96 @@ describe('cache', () => {
       delete process.env.CDK_TS_LAMBDA_ESBUILD;
       process.env.CDK_TS_LAMBDA_CACHE_DIR = cacheDir;
     }
+  });
+});
+
+describe('an app of several functions: cache misses share one esbuild call', () => {
+  /** Counts the esbuild calls of plans by wrapping the API they resolved. */
+  function countingPlans(entries: { entry: string; bundling?: BundlingOptions }[], project: string) {
+    let calls = 0;
+    const plans = entries.map(({ entry, bundling }) => {
+      const plan = planBundle({
+        entry,
+        projectRoot: project,
+        cacheDir: tempDir(),
+        handler: 'handler',
+        architecture: 'arm64',
+        runtime: FunctionRuntime.nodejs()._bundlingDefaults(Architecture.ARM_64),
+        prepareAsset: () => undefined,
+        bundling: bundling ?? {},
+        label: `Test/${entry}`,
+      });
+      const api = plan.esbuild.api;
+      const counting = { version: api.version, buildSync: (o: Record<string, unknown>) => { calls++; return api.buildSync(o); } };
+      return { ...plan, esbuild: { ...plan.esbuild, api: counting } };
+    });
+    return { plans, calls: () => calls };
+  }
+
+  test('one call for the entries with the same options, the same assets as alone; source maps are built alone', () => {
+    const project = copyToTemp(FIXTURE);
+    const src = (name: string) => join(project, 'src', name);
+    const entries = [
+      { entry: src('hello.ts') },
+      { entry: src('throws.ts') },
+      { entry: src('hello.ts'), bundling: { format: OutputFormat.CJS } },
+      { entry: src('throws.ts'), bundling: { format: OutputFormat.CJS } },
+      { entry: src('hello.ts'), bundling: { sourceMap: true } },
+    ];
+    const { plans, calls } = countingPlans(entries, project);
+    const results = buildBundles(plans);
+    // the ESM pair, the CJS pair, the source-mapped one alone, and the export
+    // check's probe of each CJS bundle of an ESM source
+    expect(calls()).toBe(3 + 2);
+    expect(results.map((r) => r.cached)).toEqual([false, false, false, false, false]);
+    const alone = countingPlans(entries, project);
+    const one = alone.plans.map((plan) => buildBundle(plan));
+    expect(alone.calls()).toBe(5 + 2);
+    expect(results.map((r) => r.assetHash)).toEqual(one.map((r) => r.assetHash));
+    expect(results.map((r) => r.topInputs)).toEqual(one.map((r) => r.topInputs));
+    // the cache entries record the inputs of each entry only, as a build on its own does
+    const inputsOf = (r: { assetDir: string }) => Object.keys(JSON.parse(readFileSync(join(r.assetDir, '..', 'manifest.json'), 'utf8')).inputs);
+    expect(results.map(inputsOf)).toEqual(one.map(inputsOf));
+    expect(inputsOf(results[1])).not.toContain('src/lib/describe.ts');
+  });
+
+  test('a synth bundles every function of the app; a broken one among them names its construct', () => {
+    const project = copyToTemp(FIXTURE);
+    process.env.CDK_TS_LAMBDA_CACHE_DIR = tempDir();
+    try {
+      const app = new App();
+      const stack = new Stack(app, 'Test');
+      const a = new TypeScriptFunction(stack, 'A', { entry: join(project, 'src', 'hello.ts') });
+      const b = new TypeScriptFunction(stack, 'B', { entry: join(project, 'src', 'throws.ts') });
+      const template = Template.fromStack(stack);
+      const keys = Object.values(template.findResources('AWS::Lambda::Function')).map((r) => r.Properties.Code.S3Key);
+      expect(keys).toHaveLength(2);
+      expect(new Set(keys).size).toBe(2);
+      expect(existsSync(join(a.assetPath, 'index.mjs'))).toBe(true);
+      expect(b.bundleSize).toBeGreaterThan(0);
+      // the same functions alone, from a fresh cache, give the same assets
+      process.env.CDK_TS_LAMBDA_CACHE_DIR = tempDir();
+      expect(s3Key(build({ entry: join(project, 'src', 'hello.ts') }))).toBe(keys[0]);
+
+      process.env.CDK_TS_LAMBDA_CACHE_DIR = tempDir();
+      const broken = new App();
+      const brokenStack = new Stack(broken, 'Test');
+      new TypeScriptFunction(brokenStack, 'Good', { entry: join(project, 'src', 'hello.ts') });
+      new TypeScriptFunction(brokenStack, 'Bad', { entry: join(project, 'src', 'no-handler.ts') });
+      expect(() => broken.synth()).toThrow(/^Test\/Bad: the entry src\/no-handler\.ts has no export named 'handler'/);
+      expect(() => broken.synth()).toThrow(/^Test\/Bad: /); // and again, not with a missing bundle
+    } finally {
+      process.env.CDK_TS_LAMBDA_CACHE_DIR = cacheDir;
+    }
+  });
+
+  test('reading assetPath before synth builds the pending bundles at once', () => {
+    const project = copyToTemp(FIXTURE);
+    const stack = new Stack(new App(), 'Test');
+    const a = new TypeScriptFunction(stack, 'A', { entry: join(project, 'src', 'hello.ts') });
+    const b = new TypeScriptFunction(stack, 'B', { entry: join(project, 'src', 'throws.ts') });
+    expect(existsSync(join(a.assetPath, 'index.mjs'))).toBe(true);
+    expect(existsSync(join(b.assetPath, 'index.mjs'))).toBe(true);
+    expect(Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 2)).toBeUndefined();
   });
 });

@@ -10,8 +10,12 @@ isolateBundleCache();
 const FIXTURE = join(__dirname, 'fixtures', 'basic');
 const entry = (name: string) => join(FIXTURE, 'src', name);
 
+/** A function in an app of its own, synthesized: props are checked at construction, the bundle at synth. */
 function build(props: Partial<TypeScriptFunctionProps>): TypeScriptFunction {
-  return new TypeScriptFunction(new Stack(new App(), 'Test'), 'Fn', { entry: entry('hello.ts'), ...props });
+  const app = new App();
+  const fn = new TypeScriptFunction(new Stack(app, 'Test'), 'Fn', { entry: entry('hello.ts'), ...props });
+  app.synth();
+  return fn;
 }
 
 describe('synth-time errors name the prop and what is allowed', () => {

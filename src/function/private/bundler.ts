@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BundlingOptions, OutputFormat } from '../bundling-options';
-import { resolveEsbuild, Metafile } from './esbuild';
+import { EsbuildResult, Metafile, resolveEsbuild, ResolvedEsbuild } from './esbuild';
 import { fileSha256, sha256 } from './hash';
 import { nativeMismatches } from './native-arch';
 import { findUp, lockedVersion } from './project';
@@ -60,6 +60,34 @@ interface Manifest {
 }
 
 /**
+ * Everything decided about one function's bundle before esbuild runs: the
+ * esbuild options, the cache key and where the cached asset lives.
+ */
+export interface BundlePlan {
+  readonly req: BundleRequest;
+  readonly esbuild: ResolvedEsbuild;
+  readonly format: OutputFormat;
+  readonly bundleFile: string;
+  readonly entryRel: string;
+  readonly virtualOut: string;
+  readonly options: Record<string, unknown>;
+  readonly nodeModules: string[];
+  readonly nodeModuleVersions: { [name: string]: string };
+  readonly hookCommands?: { beforeBundling: string[]; beforeInstall: string[]; afterBundling: string[] };
+  readonly key: string;
+  readonly slot: string;
+  readonly manifestPath: string;
+  readonly assetDir: string;
+}
+
+/** esbuild's output for one entry, when it was built together with others. */
+interface PrebuiltOutput {
+  readonly result: EsbuildResult;
+  /** Where this entry's bundle sits among the batch's outputs. */
+  readonly virtualOut: string;
+}
+
+/**
  * Bundles one function with esbuild's in-process JavaScript API, through a
  * content-addressed cache: the key covers the options, the runtime, the
  * architecture and the esbuild version; a cached bundle is reused only while
@@ -67,6 +95,12 @@ interface Manifest {
  * resolution) still has the same content.
  */
 export function bundle(req: BundleRequest): BundleResult {
+  const plan = planBundle(req);
+  return cachedBundle(plan) ?? buildBundle(plan);
+}
+
+/** Decides the esbuild options and the cache slot of one function; builds nothing. */
+export function planBundle(req: BundleRequest): BundlePlan {
   const b = req.bundling;
   const format = b.format ?? (req.runtime.requiredFormat as OutputFormat | undefined) ?? OutputFormat.ESM;
   if (req.runtime.requiredFormat && format !== req.runtime.requiredFormat) {
@@ -157,22 +191,157 @@ export function bundle(req: BundleRequest): BundleResult {
   const manifestPath = join(slot, 'manifest.json');
   const assetDir = join(slot, 'asset');
 
-  const cachedManifest = readManifest(manifestPath);
-  if (cachedManifest && existsSync(assetDir) && inputsUnchanged(req.projectRoot, cachedManifest.inputs)) {
-    return { ...cachedManifest.result, assetDir, cached: true };
-  }
+  return {
+    req,
+    esbuild,
+    format,
+    bundleFile,
+    entryRel,
+    virtualOut,
+    options,
+    nodeModules,
+    nodeModuleVersions,
+    hookCommands,
+    key,
+    slot,
+    manifestPath,
+    assetDir,
+  };
+}
 
+/** The cached asset of a plan, when every input still has the content it was built from. */
+export function cachedBundle(plan: BundlePlan): BundleResult | undefined {
+  const cachedManifest = readManifest(plan.manifestPath);
+  if (cachedManifest && existsSync(plan.assetDir) && inputsUnchanged(plan.req.projectRoot, cachedManifest.inputs)) {
+    return { ...cachedManifest.result, assetDir: plan.assetDir, cached: true };
+  }
+  return undefined;
+}
+
+/**
+ * Whether a plan's esbuild call can be shared with other entries and give
+ * the same bytes as on its own: not with source maps (their paths are
+ * relative to the output file), a metafile (it would list the other
+ * entries), command hooks (they run around esbuild, per function) or
+ * loaders that write files next to the bundle.
+ */
+export function canShareBuild(plan: BundlePlan): boolean {
+  const b = plan.req.bundling;
+  return !b.sourceMap && !b.metafile && !b.commandHooks
+    && !Object.values(b.loader ?? {}).some((loader) => loader === 'file' || loader === 'copy');
+}
+
+/**
+ * Builds the cache misses of several functions: those whose esbuild options
+ * are the same (except the entry) share one esbuild call, which costs far
+ * less than one call per entry; each then goes through the same checks,
+ * asset preparation and cache write as on its own. Results are in the order
+ * of the plans; the first function that fails throws, naming its construct.
+ */
+export function buildBundles(plans: BundlePlan[]): BundleResult[] {
+  const prebuilt = buildShared(plans.filter(canShareBuild));
+  const byKey = new Map<string, BundleResult>();
+  return plans.map((plan) => {
+    // two constructs with the same entry and options share one cache slot
+    const known = byKey.get(plan.key);
+    const result = known ?? buildBundle(plan, prebuilt.get(plan));
+    byKey.set(plan.key, result);
+    return result;
+  });
+}
+
+/** One esbuild call per group of plans with the same options; a failed call leaves its plans to be built alone. */
+function buildShared(plans: BundlePlan[]): Map<BundlePlan, PrebuiltOutput> {
+  const groups = new Map<string, BundlePlan[]>();
+  for (const plan of plans) {
+    const groupKey = JSON.stringify([plan.esbuild.path, { ...plan.options, entryPoints: undefined, outfile: undefined }]);
+    const group = groups.get(groupKey);
+    if (group) group.push(plan);
+    else groups.set(groupKey, [plan]);
+  }
+  const prebuilt = new Map<BundlePlan, PrebuiltOutput>();
+  for (const group of groups.values()) {
+    const unique = [...new Map(group.map((plan) => [plan.key, plan])).values()];
+    if (unique.length < 2) continue;
+    const first = unique[0];
+    const projectRoot = first.req.projectRoot;
+    // each entry gets the same file name as on its own, one folder deeper;
+    // without source maps nothing in the bundle depends on its folder
+    const outdir = join(projectRoot, '.cdk-ts-lambda-out');
+    const outBase = first.bundleFile.replace(/\.m?js$/, '');
+    let result: EsbuildResult;
+    try {
+      result = first.esbuild.api.buildSync({
+        ...first.options,
+        outfile: undefined,
+        outdir,
+        entryPoints: unique.map((plan, i) => ({ in: `./${plan.entryRel}`, out: `${i}/${outBase}` })),
+        ...(first.bundleFile.endsWith('.mjs') ? { outExtension: { '.js': '.mjs' } } : {}),
+        // errors are reported per function, by the build on its own
+        logLevel: 'silent',
+      });
+    } catch {
+      continue;
+    }
+    unique.forEach((plan, i) => {
+      const virtualOut = join(outdir, String(i), first.bundleFile);
+      const outKey = toPosix(relative(projectRoot, virtualOut));
+      const output = result.metafile.outputs[outKey];
+      if (!output) return; // built alone instead
+      const inputs: Metafile['inputs'] = {};
+      for (const path of reachableInputs(result.metafile, plan.entryRel)) inputs[path] = result.metafile.inputs[path];
+      prebuilt.set(plan, {
+        virtualOut,
+        result: {
+          outputFiles: result.outputFiles.filter((file) => dirname(file.path) === dirname(virtualOut)),
+          metafile: { inputs, outputs: { [outKey]: output } },
+          warnings: [],
+        },
+      });
+    });
+    // the batch ran quietly: show its warnings once, as a build on its own would
+    if (result.warnings.length > 0 && first.options.logLevel !== 'silent' && first.options.logLevel !== 'error') {
+      const messages = first.esbuild.api.formatMessagesSync?.(result.warnings, { kind: 'warning', color: false }) ?? [];
+      for (const message of messages) process.stderr.write(message);
+    }
+  }
+  return prebuilt;
+}
+
+/** The inputs an entry's bundle was made of: the entry and everything it imports, transitively. */
+function reachableInputs(metafile: Metafile, entry: string): string[] {
+  const seen = new Set<string>();
+  const todo = [entry];
+  while (todo.length > 0) {
+    const path = todo.pop()!;
+    if (seen.has(path) || !metafile.inputs[path]) continue;
+    seen.add(path);
+    for (const imported of metafile.inputs[path].imports ?? []) {
+      if (!imported.external) todo.push(imported.path);
+    }
+  }
+  return [...seen];
+}
+
+/** Builds a plan's asset (or takes esbuild's output from a shared call) and caches it. */
+export function buildBundle(plan: BundlePlan, prebuilt?: PrebuiltOutput): BundleResult {
+  const { req, esbuild, format, bundleFile, entryRel, options, nodeModules, nodeModuleVersions, hookCommands } = plan;
+  const { key, slot, manifestPath, assetDir } = plan;
+  const b = req.bundling;
+  const virtualOut = prebuilt?.virtualOut ?? plan.virtualOut;
   // -- cache miss: build into a private folder, then move it into place
   const work = join(req.cacheDir, 'tmp', `${key}-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(work, { recursive: true });
   try {
     runHooks(hookCommands?.beforeBundling, req.projectRoot, work, `${req.label}: bundling.commandHooks.beforeBundling`);
 
-    let result;
-    try {
-      result = esbuild.api.buildSync(options);
-    } catch (err) {
-      throw new Error(`${req.label}: esbuild failed to bundle ${entryRel}:\n${(err as Error).message}`);
+    let result = prebuilt?.result;
+    if (!result) {
+      try {
+        result = esbuild.api.buildSync(options);
+      } catch (err) {
+        throw new Error(`${req.label}: esbuild failed to bundle ${entryRel}:\n${(err as Error).message}`);
+      }
     }
     const metafile = result.metafile;
     const outKey = toPosix(relative(req.projectRoot, virtualOut));

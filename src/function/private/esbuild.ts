@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 export interface EsbuildApi {
   readonly version: string;
   buildSync(options: Record<string, unknown>): EsbuildResult;
+  formatMessagesSync?(messages: unknown[], options: { kind: 'error' | 'warning'; color?: boolean }): string[];
 }
 
 /** The result of a build with `write: false` and `metafile: true`. */
@@ -15,7 +16,7 @@ export interface EsbuildResult {
 
 /** esbuild's metafile, the parts we read. */
 export interface Metafile {
-  readonly inputs: { [path: string]: { bytes: number; format?: string } };
+  readonly inputs: { [path: string]: { bytes: number; format?: string; imports?: { path: string; external?: boolean }[] } };
   readonly outputs: {
     [path: string]: {
       bytes: number;
