@@ -143,6 +143,11 @@ project.addTask('integ:deploy', {
 });
 project.testTask.spawn(integ);
 
+// lib/index.js loads the HTTP API, SQS, Kafka and authorizer areas on first
+// use, so an app that only uses TypeScriptFunction does not load them on
+// every synth (see scripts/lazy-index.ts).
+project.compileTask.exec('tsx scripts/lazy-index.ts');
+
 // The README's and doc comments' TypeScript examples must compile (they are
 // translated for every jsii language): jsii-rosetta checks them after compile.
 project.postCompileTask.exec('jsii-rosetta extract --strict');
