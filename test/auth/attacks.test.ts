@@ -221,6 +221,21 @@ const ATTACKS: { [name: string]: Attack } = {
     token: async () => `${await sign(rsa())}==`,
     reason: 'token_encoding',
   },
+  'a character above U+00FF in the signature whose low byte is a base64url letter (U+0141 for "A")': {
+    token: async () => {
+      const t = await sign(rsa());
+      const i = t.lastIndexOf('A');
+      return i > t.lastIndexOf('.') ? `${t.slice(0, i)}\u0141${t.slice(i + 1)}` : `${t.slice(0, -2)}\u0141${t.slice(-1)}`;
+    },
+    reason: 'token_encoding',
+  },
+  'a Latin-1 letter in the payload (e-acute)': {
+    token: async () => {
+      const [h, p, s] = (await sign(rsa())).split('.');
+      return `${h}.${p.slice(0, 10)}\u00e9${p.slice(11)}.${s}`;
+    },
+    reason: 'token_encoding',
+  },
   'non-canonical base64 (trailing bits of the signature changed)': {
     token: async () => {
       const t = await sign(ec()); // 64-byte signature: 86 characters, 4 unused bits in the last one

@@ -3,7 +3,7 @@
  * data, and on every way a text can fail to be canonical.
  */
 import { prng } from './mutations';
-import { decodeBase64url, decodeBase64urlInto } from '../../src/runtime/authorizer/base64url';
+import { decodeBase64url, decodeBase64urlBytes, decodeBase64urlText } from '../../src/runtime/authorizer/base64url';
 
 test('decodes what Buffer encodes, for 3,000 random byte strings of length 0..300, at any offset', () => {
   const rnd = prng(0xba5e64);
@@ -12,8 +12,8 @@ test('decodes what Buffer encodes, for 3,000 random byte strings of length 0..30
     const bytes = Buffer.from(Array.from({ length: Math.floor(rnd() * 301) }, () => Math.floor(rnd() * 256)));
     const text = bytes.toString('base64url');
     expect(decodeBase64url(text)).toEqual(bytes);
-    const padded = `xx.${text}.yy`;
-    const n = decodeBase64urlInto(padded, 3, 3 + text.length, out, 7);
+    const padded = Buffer.from(`xx.${text}.yy`);
+    const n = decodeBase64urlBytes(padded, 3, 3 + text.length, out, 7);
     expect(n).toBe(bytes.length);
     expect(out.subarray(7, 7 + n)).toEqual(bytes);
   }
@@ -48,8 +48,44 @@ test('canonical short forms decode', () => {
 test('a text that does not fit the output is refused, and nothing is written past the end', () => {
   const out = Buffer.alloc(8, 0xee);
   const text = Buffer.from('0123456789').toString('base64url');
-  expect(decodeBase64urlInto(text, 0, text.length, out.subarray(0, 6), 0)).toBe(-1);
+  const src = Buffer.from(text);
+  expect(decodeBase64urlBytes(src, 0, src.length, out.subarray(0, 6), 0)).toBe(-1);
   expect(out.subarray(6)).toEqual(Buffer.from([0xee, 0xee]));
-  expect(decodeBase64urlInto(text, 0, text.length, Buffer.alloc(10), 1)).toBe(-1);
-  expect(decodeBase64urlInto(text, 0, text.length, Buffer.alloc(11), 1)).toBe(10);
+  expect(decodeBase64urlBytes(src, 0, src.length, Buffer.alloc(10), 1)).toBe(-1);
+  expect(decodeBase64urlBytes(src, 0, src.length, Buffer.alloc(11), 1)).toBe(10);
+  // a range past the end of the source is refused too
+  expect(decodeBase64urlBytes(src, 0, src.length + 4, Buffer.alloc(32), 0)).toBe(-1);
+});
+
+test('every byte outside the alphabet is refused at every position of a segment', () => {
+  const alphabet = new Set('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('').map((c) => c.charCodeAt(0)));
+  const text = Buffer.from('QUJDREVGR0g'); // "ABCDEFGH", 11 characters: two full groups and a tail of 3
+  const out = Buffer.alloc(16);
+  let refused = 0;
+  for (let byte = 0; byte < 256; byte++) {
+    if (alphabet.has(byte)) continue;
+    for (let at = 0; at < text.length; at++) {
+      const bad = Buffer.from(text);
+      bad[at] = byte;
+      expect(decodeBase64urlBytes(bad, 0, bad.length, out, 0)).toBe(-1);
+      refused++;
+    }
+  }
+  expect(refused).toBe((256 - 64) * 11);
+  expect(decodeBase64urlBytes(text, 0, text.length, out, 0)).toBe(8);
+});
+
+test('text: ASCII and UTF-8 payloads read back exactly; invalid UTF-8 becomes U+FFFD as in Buffer', () => {
+  const scratch = Buffer.alloc(256);
+  for (const value of ['{"sub":"ascii"}', '{"name":"Zo\u00eb Łukasz 東京 🚀"}', 'caf\u00e9']) {
+    const src = Buffer.from(Buffer.from(value).toString('base64url'));
+    expect(decodeBase64urlText(src, 0, src.length, scratch, 10)).toBe(value);
+  }
+  const invalid = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
+  const src = Buffer.from(invalid.toString('base64url'));
+  expect(decodeBase64urlText(src, 0, src.length, scratch, 0)).toBe(invalid.toString('utf8'));
+  // after a non-ASCII text, an ASCII one is read as ASCII again (the flag does not stick)
+  const ascii = Buffer.from(Buffer.from('plain').toString('base64url'));
+  expect(decodeBase64urlText(ascii, 0, ascii.length, scratch, 0)).toBe('plain');
+  expect(decodeBase64urlText(Buffer.from('QU+D'), 0, 4, scratch, 0)).toBeUndefined();
 });

@@ -93,6 +93,19 @@ test('fetched keys that can not verify are skipped with a warning (no key materi
   expect(warning).toEqual({ event: 'jwks_keys_skipped', url: `${base}/jwks-with-skipped`, reasons: ['no allowed algorithm for kty oct'] });
 });
 
+test('tokens that wait together for the first fetch each get their own verdict (a forged one is never judged by the next token\'s signature)', async () => {
+  const { handler, logs } = setup({ [ENV.JWKS_URI]: `${base}/jwks`, [ENV.ISSUER]: 'https://issuer.example.com/' });
+  const valid = await sign(rsa(), claims({ sub: 'alice' }));
+  const [h, , s] = valid.split('.');
+  // bob's claims under alice's signature: invalid
+  const forged = `${h}.${Buffer.from(JSON.stringify(claims({ sub: 'bob' }))).toString('base64url')}.${s}`;
+  const other = await sign(rsa(), claims({ sub: 'carol' }));
+  const verdicts = await Promise.all([forged, valid, other, forged].map((t) => isAllowed(handler, t)));
+  expect(verdicts).toEqual([false, true, true, false]);
+  expect(server.count('/jwks')).toBe(1);
+  expect(logs.reasons()).toEqual(['signature_invalid', 'signature_invalid']);
+});
+
 test('pre-seeded JWKS: the cold start makes no network call', async () => {
   const { handler } = setup({ [ENV.JWKS_URI]: `${base}/jwks`, [ENV.ISSUER]: 'https://issuer.example.com/', [ENV.JWKS]: JSON.stringify(jwksOf(rsa())) });
   for (let i = 0; i < 5; i++) expect(await isAllowed(handler, await sign(rsa()))).toBe(true);

@@ -123,9 +123,11 @@ function principalOf(claims: Claims, names: readonly string[]): string | undefin
 
 function contextOf(claims: Claims, principalId: string, names: readonly string[]): Context {
   const context: Context = { principalId };
-  for (const name of names) {
-    const v = own(claims, name);
-    if (v === undefined || v === null) continue;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    const v = claims[name];
+    // own members only (never `constructor`, `toString`... from the prototype)
+    if (v === undefined || v === null || !Object.prototype.hasOwnProperty.call(claims, name)) continue;
     // API Gateway only passes strings, numbers and booleans on
     context[name] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
   }
@@ -201,7 +203,7 @@ export function createAuthorizer(config: AuthorizerConfig | Error, options: Auth
         result = { ok: false, reason: 'config_invalid' };
       } else {
         const pending = verifier.verify(tokenOf(read.raw), now());
-        result = 'then' in pending ? await pending : pending;
+        result = pending instanceof Promise ? await pending : pending;
       }
     } catch (err) {
       logger.error(JSON.stringify({ event: 'internal_error', detail: err instanceof Error ? err.name : 'unknown' }));

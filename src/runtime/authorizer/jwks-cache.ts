@@ -50,19 +50,21 @@ export class JwksCache {
   /**
    * The key for a token header's `kid` (or, without `kid`, the only key that
    * can verify `alg`). Synchronous when the cache can answer; otherwise a
-   * promise that fetches first (the caller awaits it).
+   * promise that fetches first (the caller awaits it). `now` is the time in
+   * milliseconds, when the caller has read the clock already.
    */
-  lookup(kid: string | undefined, alg: string): KeyLookup | Promise<KeyLookup> {
-    const now = this.now();
+  lookup(kid: string | undefined, alg: string, now = this.now()): KeyLookup | Promise<KeyLookup> {
     const keys = this.keys;
+    // a fetch under way (which may bring the missing keys) is awaited, not refused
+    const recent = this.inflight === undefined && now - this.lastAttempt < this.options.cooldownMs;
     if (keys && now - this.fetchedAt < this.options.maxAgeMs) {
       const found = find(keys, kid, alg);
       if (found !== 'kid_unknown') return found;
-      if (now - this.lastAttempt < this.options.cooldownMs) return found;
+      if (recent) return found;
     } else if (keys && now - this.lastAttempt < this.options.cooldownMs) {
-      // stale, but we tried recently: serve stale
+      // stale, but we tried recently (or are trying now): serve stale
       return find(keys, kid, alg);
-    } else if (!keys && now - this.lastAttempt < this.options.cooldownMs) {
+    } else if (!keys && recent) {
       return 'jwks_unavailable';
     }
     return this.refresh().then(() => {

@@ -3,7 +3,7 @@
  * verify the signature with node:crypto, check the claims. Returns the
  * payload or a reason code; never throws for a bad token.
  */
-import { decodeBase64url, decodeBase64urlInto } from './base64url';
+import { decodeBase64url, decodeBase64urlBytes, decodeBase64urlText } from './base64url';
 import { AuthorizerConfig } from './config';
 import { JwksCache, KeyLookup } from './jwks-cache';
 import { DenyReason } from './reasons';
@@ -79,10 +79,11 @@ export class TokenVerifier {
   private lastHeader = '';
   private lastHeaderInfo: HeaderInfo = { reason: 'token_encoding', alg: '' };
   /**
-   * Scratch memory, in three regions of `maxTokenLength` bytes: the decoded
-   * signature, the decoded payload, the signing input. Decoding and
-   * `crypto.verify` are synchronous, so one buffer serves every token and
-   * saves its allocations.
+   * Scratch memory: the decoded signature (`maxTokenLength` bytes from 0),
+   * the decoded payload (`maxTokenLength` bytes), then the token as UTF-8
+   * (`3 * maxTokenLength` bytes: room for any token of the allowed length,
+   * so a copy is never cut short). Copying and `crypto.verify` are
+   * synchronous, so one buffer serves every token and saves allocations.
    */
   private readonly scratch: Buffer;
   private readonly region: number;
@@ -91,7 +92,7 @@ export class TokenVerifier {
 
   constructor(private readonly config: AuthorizerConfig, private readonly keys: JwksCache) {
     this.region = config.maxTokenLength;
-    this.scratch = Buffer.allocUnsafeSlow(this.region * 3);
+    this.scratch = Buffer.allocUnsafeSlow(this.region * 5);
   }
 
   /** A view of the scratch buffer; views are reused (the common lengths repeat from token to token). */
@@ -104,6 +105,16 @@ export class TokenVerifier {
       this.views.set(key, view);
     }
     return view;
+  }
+
+  /**
+   * Copies `token` as UTF-8 into its scratch region, where the segments are
+   * decoded and whose first bytes are the signing input. Returns false when
+   * the token has a character outside ASCII (which is outside every
+   * base64url alphabet, and makes the UTF-8 copy longer than the token).
+   */
+  private copy(token: string): boolean {
+    return this.scratch.write(token, 2 * this.region, 'utf8') === token.length;
   }
 
   /** The header of `token`, whose first segment ends at `dot1`. */
@@ -132,29 +143,42 @@ export class TokenVerifier {
     const header = this.header(token, dot1);
     if (header.reason === 'token_encoding') return deny('token_encoding');
     const scratch = this.scratch;
-    const region = this.region;
-    const payloadLength = decodeBase64urlInto(token, dot1 + 1, dot2, scratch, region);
-    const payload = payloadLength < 0 ? undefined : parseObject(scratch.toString('utf8', region, region + payloadLength));
+    const copy = 2 * this.region;
+    if (!this.copy(token)) return deny('token_encoding');
+    const payloadText = decodeBase64urlText(scratch, copy + dot1 + 1, copy + dot2, scratch, this.region);
+    const payload = payloadText === undefined ? undefined : parseObject(payloadText);
     if (!payload) return deny('token_json');
-    const sigLength = decodeBase64urlInto(token, dot2 + 1, token.length, scratch, 0);
+    const sigLength = decodeBase64urlBytes(scratch, copy + dot2 + 1, copy + token.length, scratch, 0);
     if (sigLength <= 0) return deny('token_encoding');
     if (header.reason) return deny(header.reason);
     if (hasForbiddenName(payload)) return deny('claim_forbidden_name');
 
-    const alg = header.alg;
-    const lookup = this.keys.lookup(header.kid, alg);
-    const finish = (key: KeyLookup): Verification => {
-      if (typeof key === 'string') return deny(key);
-      const verifier = key.verifiers.get(alg);
-      if (!verifier) return deny('key_alg_mismatch');
-      // the signing input is ASCII (both segments passed the base64url check), so latin1 is exact
-      const dataStart = 2 * region;
-      const dataLength = scratch.write(token, dataStart, dot2, 'latin1');
-      if (!verifier(this.view(dataStart, dataLength), this.view(0, sigLength))) return deny('signature_invalid');
-      const reason = this.checkClaims(payload, nowSeconds);
-      return reason ? deny(reason) : { ok: true, claims: payload };
-    };
-    return typeof lookup === 'object' && 'then' in lookup ? lookup.then(finish) : finish(lookup);
+    const lookup = this.keys.lookup(header.kid, header.alg, nowSeconds * 1000);
+    if (lookup instanceof Promise) {
+      return lookup.then((key) => {
+        // while keys were fetched, other tokens may have used the scratch
+        // buffer: copy this one again (it decoded before, so it decodes now)
+        if (!this.copy(token) || decodeBase64urlBytes(scratch, copy + dot2 + 1, copy + token.length, scratch, 0) !== sigLength) {
+          return deny('internal_error');
+        }
+        return this.finish(key, header.alg, dot2, sigLength, payload, nowSeconds);
+      });
+    }
+    return this.finish(lookup, header.alg, dot2, sigLength, payload, nowSeconds);
+  }
+
+  /**
+   * Checks the signature (the signing input is the first `dot2` bytes of
+   * the token's copy, the signature the first `sigLength` bytes of the
+   * scratch buffer), then the claims.
+   */
+  private finish(key: KeyLookup, alg: string, dot2: number, sigLength: number, payload: Claims, nowSeconds: number): Verification {
+    if (typeof key === 'string') return deny(key);
+    const verifier = key.verifiers.get(alg);
+    if (!verifier) return deny('key_alg_mismatch');
+    if (!verifier(this.view(2 * this.region, dot2), this.view(0, sigLength))) return deny('signature_invalid');
+    const reason = this.checkClaims(payload, nowSeconds);
+    return reason ? deny(reason) : { ok: true, claims: payload };
   }
 
   /** The claim checks, after the signature. Returns a reason, or undefined when all pass. */
