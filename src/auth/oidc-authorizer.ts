@@ -150,13 +150,18 @@ export interface OidcAuthorizerProps {
   readonly resultsCacheTtl?: Duration;
 
   /**
-   * The request header that carries the token (`Bearer <token>` or the bare
-   * token); sets the identity source of both authorizers
-   * (`$request.header.<name>` for HTTP APIs,
-   * `method.request.header.<name>` for REST APIs).
+   * Where API Gateway takes the token from (`Bearer <token>` or the bare
+   * token): a request header, given by its name (`X-Token`) or in either
+   * API's identity source syntax (`$request.header.X-Token`,
+   * `method.request.header.X-Token`). It sets the identity source of both
+   * authorizers (`$request.header.<name>` for HTTP APIs,
+   * `method.request.header.<name>` for REST APIs); a header, because REST
+   * API TOKEN authorizers take nothing else. A request without it is
+   * answered 401 by API Gateway without calling the function. A token
+   * (unresolved value) is taken as a header name.
    * @default 'Authorization'
    */
-  readonly identityHeader?: string;
+  readonly identitySource?: string;
 
   /**
    * Memory of the authorizer function, in MB (128 to 10,240). Lambda gives
@@ -209,6 +214,7 @@ export class OidcAuthorizer extends Construct {
   /** The log group of the function. */
   public readonly logGroup: logs.LogGroup;
 
+  /** the header named by `identitySource` */
   private readonly identityHeader: string;
   private readonly resultsCacheTtl: Duration;
   private httpAuthorizerInstance?: HttpLambdaAuthorizer;
@@ -217,10 +223,7 @@ export class OidcAuthorizer extends Construct {
   constructor(scope: Construct, id: string, props: OidcAuthorizerProps) {
     super(scope, id);
     const environment = this.environment(props);
-    this.identityHeader = props.identityHeader ?? 'Authorization';
-    if (!Token.isUnresolved(this.identityHeader) && !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(this.identityHeader)) {
-      throw propError(this, 'identityHeader', `'${this.identityHeader}' is not an HTTP header name.`);
-    }
+    this.identityHeader = identityHeaderOf(this, props.identitySource ?? 'Authorization');
     this.resultsCacheTtl = props.resultsCacheTtl ?? Duration.seconds(60);
     this.checkRange('resultsCacheTtl', this.resultsCacheTtl, 0, 3600, 's');
     const memorySize = props.memorySize ?? 256;
@@ -236,12 +239,20 @@ export class OidcAuthorizer extends Construct {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // least privilege: write to its own log group, nothing else (no managed policy)
+    // least privilege: write to its own log group, nothing else (no managed
+    // policy); an inline policy of the role, as for TypeScriptFunction
     const role = new iam.Role(this, 'ServiceRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Role of the OIDC authorizer ${this.node.path}: writes its own logs only`,
+      inlinePolicies: {
+        WriteLogs: new iam.PolicyDocument({
+          statements: [new iam.PolicyStatement({
+            actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            resources: [this.logGroup.logGroupArn],
+          })],
+        }),
+      },
     });
-    this.logGroup.grantWrite(role);
 
     this.function = new lambda.Function(this, 'Function', {
       description: `OIDC/JWT authorizer (cdk-ts-lambda) for ${props.issuer ?? props.jwksUri}`,
@@ -264,7 +275,7 @@ export class OidcAuthorizer extends Construct {
   /**
    * The authorizer for HTTP API routes (aws-apigatewayv2): a Lambda
    * authorizer with payload format 2.0 and simple responses, identity source
-   * `$request.header.<identityHeader>`. Created on first use.
+   * `$request.header.<name>` (see `identitySource`). Created on first use.
    */
   public get httpAuthorizer(): HttpLambdaAuthorizer {
     if (!this.httpAuthorizerInstance) {
@@ -280,7 +291,8 @@ export class OidcAuthorizer extends Construct {
 
   /**
    * The authorizer for REST API methods (aws-apigateway): a TOKEN authorizer
-   * with identity source `method.request.header.<identityHeader>`. Created on
+   * with identity source `method.request.header.<name>` (see
+   * `identitySource`). Created on
    * first use (an unused TokenAuthorizer would fail synth), and it must then
    * be attached to exactly one RestApi.
    */
@@ -433,4 +445,20 @@ export class OidcAuthorizer extends Construct {
     });
     return JSON.stringify(doc);
   }
+}
+
+/** HTTP header names (RFC 9110 tokens). */
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+/** The header name of an `identitySource` prop: a name, `$request.header.<name>` or `method.request.header.<name>`. */
+function identityHeaderOf(scope: Construct, source: string): string {
+  // a token (a CloudFormation parameter, say) can only be taken as a header name
+  if (Token.isUnresolved(source)) return source;
+  const name = source.replace(/^(\$request|method\.request)\.header\./, '');
+  // another source in either syntax ($request.querystring.x, $context.x, method.request.querystring.x...)
+  const otherSource = name === source && (source.startsWith('$') || source.startsWith('method.request.'));
+  if (otherSource || !HEADER_NAME.test(name)) {
+    throw propError(scope, 'identitySource', `'${source}' is not a request header: give a header name ('X-Token'), '$request.header.<name>' or 'method.request.header.<name>' (query strings and other sources are not allowed: REST API TOKEN authorizers read a header only).`);
+  }
+  return name;
 }

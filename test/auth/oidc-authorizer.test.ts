@@ -103,10 +103,17 @@ describe('wired to an HTTP API', () => {
     const t = Template.fromStack(httpApiStack().stack);
     const roles = t.findResources('AWS::IAM::Role');
     expect(Object.keys(roles)).toHaveLength(1);
-    expect(Object.values(roles)[0].Properties.ManagedPolicyArns).toBeUndefined();
-    t.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [{ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AuthLogGroup'), 'Arn'] } }] },
-    });
+    const role = Object.values(roles)[0].Properties;
+    expect(role.ManagedPolicyArns).toBeUndefined();
+    // the one statement is an inline policy of the role; no separate AWS::IAM::Policy
+    t.resourceCountIs('AWS::IAM::Policy', 0);
+    expect(role.Policies).toEqual([{
+      PolicyName: 'WriteLogs',
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^AuthLogGroup/), 'Arn'] } }],
+      },
+    }]);
   });
 });
 
@@ -142,7 +149,7 @@ test('each getter returns one instance', () => {
 });
 
 test('options: identity header, cache TTL 0, memory, log retention and level', () => {
-  const { stack, auth } = authorizer({ identityHeader: 'X-Token', resultsCacheTtl: Duration.seconds(0), memorySize: 128, logRetention: logs.RetentionDays.ONE_WEEK, logLevel: lambda.ApplicationLogLevel.WARN });
+  const { stack, auth } = authorizer({ identitySource: 'X-Token', resultsCacheTtl: Duration.seconds(0), memorySize: 128, logRetention: logs.RetentionDays.ONE_WEEK, logLevel: lambda.ApplicationLogLevel.WARN });
   const api = new apigwv2.HttpApi(stack, 'Api');
   api.addRoutes({ path: '/x', integration: new HttpUrlIntegration('B', 'https://b.example.com'), authorizer: auth.httpAuthorizer });
   const rest = new apigateway.RestApi(stack, 'Rest');
@@ -152,6 +159,20 @@ test('options: identity header, cache TTL 0, memory, log retention and level', (
   t.hasResourceProperties('AWS::ApiGateway::Authorizer', { IdentitySource: 'method.request.header.X-Token', AuthorizerResultTtlInSeconds: 0 });
   t.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 128, LoggingConfig: Match.objectLike({ ApplicationLogLevel: 'WARN' }) });
   t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+});
+
+test.each([
+  ['$request.header.X-Api-Token'],
+  ['method.request.header.X-Api-Token'],
+])('identitySource %s (one API\'s syntax) sets the same header on both authorizers', (identitySource) => {
+  const { stack, auth } = authorizer({ identitySource });
+  const api = new apigwv2.HttpApi(stack, 'Api');
+  api.addRoutes({ path: '/x', integration: new HttpUrlIntegration('B', 'https://b.example.com'), authorizer: auth.httpAuthorizer });
+  const rest = new apigateway.RestApi(stack, 'Rest');
+  rest.root.addMethod('GET', new apigateway.MockIntegration(), { authorizer: auth.restAuthorizer });
+  const t = Template.fromStack(stack);
+  t.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { IdentitySource: ['$request.header.X-Api-Token'] });
+  t.hasResourceProperties('AWS::ApiGateway::Authorizer', { IdentitySource: 'method.request.header.X-Api-Token' });
 });
 
 test('environment round trip: every prop reaches the handler\'s config reader with its meaning', () => {
@@ -239,7 +260,9 @@ describe('validation errors name the prop', () => {
     ['jwksRefreshCooldown over an hour', { jwksRefreshCooldown: Duration.hours(2) }, /Auth: jwksRefreshCooldown .* from 1 s to 3600 s/],
     ['jwksFetchTimeout over 4 s', { jwksFetchTimeout: Duration.seconds(5) }, /Auth: jwksFetchTimeout .* from 100 ms to 4000 ms/],
     ['memorySize too small', { memorySize: 64 }, /Auth: memorySize is 64; it must be an integer from 128 to 10240/],
-    ['identityHeader not a header name', { identityHeader: 'Authorization: Bearer' }, /Auth: identityHeader 'Authorization: Bearer' is not an HTTP header name/],
+    ['identitySource not a header name', { identitySource: 'Authorization: Bearer' }, /Auth: identitySource 'Authorization: Bearer' is not a request header: give a header name/],
+    ['identitySource a query string', { identitySource: '$request.querystring.token' }, /Auth: identitySource '\$request.querystring.token' is not a request header.*REST API TOKEN authorizers read a header only/],
+    ['identitySource a REST header source with no name', { identitySource: 'method.request.header.' }, /Auth: identitySource 'method.request.header.' is not a request header/],
     ['empty principalIdClaims', { principalIdClaims: [] }, /Auth: principalIdClaims is empty/],
     ['claim name with a comma', { contextClaims: ['a,b'] }, /Auth: contextClaims has 'a,b': claim names can't contain commas/],
     ['principalId in contextClaims', { contextClaims: ['principalId'] }, /Auth: contextClaims has 'principalId'/],
