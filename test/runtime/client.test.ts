@@ -179,6 +179,18 @@ describe('context, environment and invocation data', () => {
     expect(records[3].stackTrace[0]).toBe('RangeError: too far');
   });
 
+  test.each([['esm-handler'], ['fetch-transport']])('%s: a client context and Cognito identity with non-ASCII text arrive intact (UTF-8 header values)', async (name) => {
+    const clientContext = { client: { app_title: 'Café 東京 🚀' }, custom: { note: 'Ã© stays Ã©' } };
+    const identity = { cognitoIdentityId: 'id-ü', cognitoIdentityPoolId: 'pool-1' };
+    const result = await fixture.emulator.invoke(name, {
+      payload: '{"kind":"ctx"}',
+      clientContext: JSON.stringify(clientContext),
+      cognitoIdentity: JSON.stringify(identity),
+    });
+    expect(result.functionError).toBeUndefined();
+    expect(body(result).context).toMatchObject({ clientContext, identity });
+  });
+
   test('the fetch transport (engines without node:net) works the same: results, errors, waiting for the event loop', async () => {
     const result = await invoke('fetch-transport', { kind: 'fetch' });
     expect(result.functionError).toBeUndefined();

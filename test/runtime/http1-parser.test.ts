@@ -1,5 +1,6 @@
 /** The socket transport's HTTP/1.1 response parser, on the framings a Runtime API may send. */
 import { Http1ResponseParser } from '../../src/runtime/ric/http1-parser';
+import { utf8Header } from '../../src/runtime/ric/transport';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 
@@ -51,4 +52,30 @@ test('garbage is an error, not a hang', () => {
   const [ok] = new Http1ResponseParser().push(bytes('HTTP/1.0 202\r\nX-A:  spaced  \r\nNoColon\r\nContent-Length: 0\r\n\r\n'));
   expect(ok.status).toBe(202);
   expect(ok.headers).toEqual({ 'x-a': 'spaced', 'content-length': '0' });
+});
+
+test('header values are read as UTF-8, split anywhere (a client context may hold any text)', () => {
+  const context = '{"client":{"app_title":"Café 東京 🚀"}}';
+  const wire = bytes(`HTTP/1.1 200 OK\r\nLambda-Runtime-Client-Context: ${context}\r\nContent-Length: 2\r\n\r\n{}`);
+  for (let cut = 1; cut < wire.length; cut++) {
+    const parser = new Http1ResponseParser();
+    const all = [...parser.push(wire.subarray(0, cut)), ...parser.push(wire.subarray(cut))];
+    expect(all).toHaveLength(1);
+    expect(all[0].headers['lambda-runtime-client-context']).toBe(context);
+    expect(all[0].body.toString()).toBe('{}');
+  }
+});
+
+describe('the fetch transport\'s header values (fetch gives one character a byte)', () => {
+  const byteString = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+  test.each([
+    ['absent', null, undefined],
+    ['ASCII, as it is', 'abc-123', 'abc-123'],
+    ['UTF-8 bytes, decoded', byteString('Café 東京 🚀'), 'Café 東京 🚀'],
+    ['text that looks like mojibake, decoded exactly once', byteString('Ã©'), 'Ã©'],
+    ['bytes that are not UTF-8, as they came', '\u00e9t\u00e9', '\u00e9t\u00e9'],
+    ['already decoded text (a character above U+00FF), as it is', 'Café 東京', 'Café 東京'],
+  ])('%s', (_name, value, expected) => {
+    expect(utf8Header(value)).toBe(expected);
+  });
 });

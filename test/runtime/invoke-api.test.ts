@@ -62,7 +62,8 @@ test('a function ARN or name:qualifier in the path names the function', async ()
 });
 
 test('X-Amz-Client-Context (base64 JSON) reaches context.clientContext; X-Amzn-Trace-Id reaches _X_AMZN_TRACE_ID', async () => {
-  const clientContext = { client: { app_title: 'app' }, custom: { tenant: 't1' }, env: { locale: 'en' } };
+  // non-ASCII on purpose: Latin-1, beyond Latin-1, and beyond the BMP
+  const clientContext = { client: { app_title: 'Café 東京 🚀' }, custom: { tenant: 't1' }, env: { locale: 'en' } };
   const res = await http(port, 'POST', path('echo'), '{}', {
     'X-Amz-Client-Context': Buffer.from(JSON.stringify(clientContext)).toString('base64'),
     'X-Amzn-Trace-Id': 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',

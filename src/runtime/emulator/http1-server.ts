@@ -326,6 +326,11 @@ function stripCr(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
+/** A header value that cannot end its line early: CR and LF runs become one space. */
+export function headerSafe(value: string): string {
+  return /[\r\n]/.test(value) ? value.replace(/[\r\n]+/g, ' ') : value;
+}
+
 /** The answer to one request; answers leave in the order the requests came. */
 export class Http1Response {
   /** @internal */ public data: Buffer[] | undefined;
@@ -353,14 +358,17 @@ export class Http1Response {
     if (status !== 204) head += `Content-Length: ${bytes.length}\r\n`;
     if (this.closeAfter) head += 'Connection: close\r\n';
     head += '\r\n';
+    // header values are written as UTF-8 (a client context may hold any
+    // text); most heads are ASCII, where that is one byte a character
+    const headLength = Buffer.byteLength(head);
     // small answers as one buffer: one write
     if (bytes.length <= 16384) {
-      const out = Buffer.allocUnsafe(head.length + bytes.length);
-      out.write(head, 0, 'latin1');
-      bytes.copy(out, head.length);
+      const out = Buffer.allocUnsafe(headLength + bytes.length);
+      out.write(head, 0, headLength, 'utf8');
+      bytes.copy(out, headLength);
       this.data = [out];
     } else {
-      this.data = [Buffer.from(head, 'latin1'), bytes];
+      this.data = [Buffer.from(head, 'utf8'), bytes];
     }
     this.connection.answered();
   }

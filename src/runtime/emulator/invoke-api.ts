@@ -11,7 +11,7 @@
  *   RequestEntityTooLargeException, 400 InvalidRequestContentException.
  */
 import { InvokeRequest, InvokeResult } from './environment';
-import { Http1Request, Http1Response } from './http1-server';
+import { headerSafe, Http1Request, Http1Response } from './http1-server';
 import { ACCOUNT_ID, DEFAULT_REGION, INVOKE_API_VERSION, MAX_REQUEST_BYTES } from './limits';
 
 /** What the endpoint needs from the emulator. */
@@ -107,10 +107,6 @@ function functionName(raw: string): string {
   return raw.split(':')[0];
 }
 
-/** A header value as given, minus what would end the header (CR, LF). */
-function headerSafe(value: string): string {
-  return /[\r\n]/.test(value) ? value.replace(/[\r\n]+/g, ' ') : value;
-}
 
 function serviceError(res: Http1Response, status: number, type: string, message: string, headLines = ''): void {
   res.send(status, `Content-Type: application/json\r\nx-amzn-ErrorType: ${type}\r\n${headLines}`, JSON.stringify({ Type: 'User', message }));

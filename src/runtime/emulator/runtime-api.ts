@@ -13,7 +13,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { apiErrors, oversizedResponseError, PlatformError, truncatedResponseError } from './errors';
-import { Http1Request, Http1Response, Http1Server } from './http1-server';
+import { headerSafe, Http1Request, Http1Response, Http1Server } from './http1-server';
 import { Invocation, InvocationOutcome } from './invocation';
 import { MAX_RESPONSE_BYTES, RUNTIME_API_VERSION } from './limits';
 
@@ -188,7 +188,3 @@ export class RuntimeApi {
   }
 }
 
-/** A header value as given, minus what would end the header (CR, LF). */
-function headerSafe(value: string): string {
-  return /[\r\n]/.test(value) ? value.replace(/[\r\n]+/g, ' ') : value;
-}

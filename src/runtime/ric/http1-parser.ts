@@ -38,7 +38,8 @@ export class Http1ResponseParser {
     const headEnd = buf.indexOf(HEAD_END);
     if (headEnd < 0) return undefined;
     // scanned by hand (no regular expression, no split): this runs twice per invocation
-    const head = buf.toString('latin1', 0, headEnd);
+    // header values are UTF-8 (the emulator writes them so; AWS's client reads them so)
+    const head = buf.toString('utf8', 0, headEnd);
     const status = statusOf(head);
     if (!status) {
       const lineEnd = head.indexOf('\r\n');

@@ -37,9 +37,34 @@ export function fetchTransport(address: string): Transport {
     async request(method, path, body, headers) {
       const res = await fetch(`http://${address}${path}`, { method, body, headers });
       const text = await res.text();
-      return { status: res.status, body: text, header: (name) => res.headers.get(name) ?? undefined };
+      return { status: res.status, body: text, header: (name) => utf8Header(res.headers.get(name)) };
     },
   };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A header value from `fetch`, which gives a header's bytes one character
+ * each (a "byte string", as the Fetch standard says), as the UTF-8 text the
+ * Runtime API sent (a client context may hold any text). A value that is not
+ * valid UTF-8 is returned as it came.
+ */
+export function utf8Header(value: string | null): string | undefined {
+  if (value === null) return undefined;
+  let bytes: Uint8Array | undefined;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code > 0xff) return value; // not a byte string: already decoded
+    if (code > 0x7f && !bytes) bytes = new Uint8Array(value.length);
+  }
+  if (!bytes) return value; // ASCII
+  for (let i = 0; i < value.length; i++) bytes[i] = value.charCodeAt(i);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return value;
+  }
 }
 
 interface Waiter {
