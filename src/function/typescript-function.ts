@@ -85,13 +85,13 @@ export class TypeScriptFunction extends lambda.Function {
     // esbuild call with the app's other functions waits for them (see
     // deferred-bundles.ts); any other miss is built now.
     let result = cachedBundle(prepared.plan);
+    let buildMs = 0;
     if (!result && !canShareBuild(prepared.plan)) {
       const started = Date.now();
       result = buildBundle(prepared.plan);
-      checkBundle(label, bundling, result, Date.now() - started);
-    } else if (result) {
-      checkBundle(label, bundling, result, 0);
+      buildMs = Date.now() - started;
     }
+    if (result) checkBundle(label, bundling, result, buildMs);
     const code = result
       ? lambda.Code.fromAsset(result.assetDir, { assetHash: result.assetHash })
       : new PendingBundleCode(label);

@@ -88,18 +88,14 @@ interface PrebuiltOutput {
 }
 
 /**
- * Bundles one function with esbuild's in-process JavaScript API, through a
- * content-addressed cache: the key covers the options, the runtime, the
- * architecture and the esbuild version; a cached bundle is reused only while
- * every file esbuild read (and the package.json/tsconfig files that steer
- * resolution) still has the same content.
+ * Decides the esbuild options and the cache slot of one function; builds
+ * nothing. Bundles go through a content-addressed cache: the key covers the
+ * options, the runtime, the architecture and the esbuild version; a cached
+ * bundle (`cachedBundle`) is reused only while every file esbuild read (and
+ * the package.json/tsconfig files that steer resolution) still has the same
+ * content; a miss is built by esbuild's in-process JavaScript API
+ * (`buildBundle`, or `buildBundles` for several at once).
  */
-export function bundle(req: BundleRequest): BundleResult {
-  const plan = planBundle(req);
-  return cachedBundle(plan) ?? buildBundle(plan);
-}
-
-/** Decides the esbuild options and the cache slot of one function; builds nothing. */
 export function planBundle(req: BundleRequest): BundlePlan {
   const b = req.bundling;
   const format = b.format ?? (req.runtime.requiredFormat as OutputFormat | undefined) ?? OutputFormat.ESM;

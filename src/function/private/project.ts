@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, parse } from 'node:path';
+import { FileMemo, memoByFile } from './file-memo';
 
 const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb'];
 
@@ -50,15 +51,9 @@ export function lockedVersion(projectRoot: string, name: string): { version: str
   return undefined;
 }
 
-const lockfiles = new Map<string, { stamp: string; lock: any }>();
+const lockfiles: FileMemo<any> = new Map();
 
 /** A parsed npm lockfile, parsed once per process while it is unchanged. */
 function readLockfile(path: string): any {
-  const stat = statSync(path);
-  const stamp = `${stat.size}:${stat.mtimeMs}`;
-  const known = lockfiles.get(path);
-  if (known?.stamp === stamp) return known.lock;
-  const lock = JSON.parse(readFileSync(path, 'utf8'));
-  lockfiles.set(path, { stamp, lock });
-  return lock;
+  return memoByFile(lockfiles, path, (p) => JSON.parse(readFileSync(p, 'utf8')));
 }

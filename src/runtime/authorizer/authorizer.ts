@@ -123,11 +123,9 @@ function principalOf(claims: Claims, names: readonly string[]): string | undefin
 
 function contextOf(claims: Claims, principalId: string, names: readonly string[]): Context {
   const context: Context = { principalId };
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i];
-    const v = claims[name];
-    // own members only (never `constructor`, `toString`... from the prototype)
-    if (v === undefined || v === null || !Object.prototype.hasOwnProperty.call(claims, name)) continue;
+  for (const name of names) {
+    const v = own(claims, name);
+    if (v === undefined || v === null) continue;
     // API Gateway only passes strings, numbers and booleans on
     context[name] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
   }

@@ -87,11 +87,14 @@ export class TokenVerifier {
    */
   private readonly scratch: Buffer;
   private readonly region: number;
+  /** where the token's copy starts in the scratch buffer */
+  private readonly tokenAt: number;
   /** views of the signature and signing-input regions, by length */
   private readonly views = new Map<number, Buffer>();
 
   constructor(private readonly config: AuthorizerConfig, private readonly keys: JwksCache) {
     this.region = config.maxTokenLength;
+    this.tokenAt = 2 * this.region;
     this.scratch = Buffer.allocUnsafeSlow(this.region * 5);
   }
 
@@ -114,7 +117,12 @@ export class TokenVerifier {
    * base64url alphabet, and makes the UTF-8 copy longer than the token).
    */
   private copy(token: string): boolean {
-    return this.scratch.write(token, 2 * this.region, 'utf8') === token.length;
+    return this.scratch.write(token, this.tokenAt, 'utf8') === token.length;
+  }
+
+  /** Decodes the signature of the copied token (after `dot2`) to the start of the scratch buffer; its length, or -1. */
+  private decodeSignature(token: string, dot2: number): number {
+    return decodeBase64urlBytes(this.scratch, this.tokenAt + dot2 + 1, this.tokenAt + token.length, this.scratch, 0);
   }
 
   /** The header of `token`, whose first segment ends at `dot1`. */
@@ -142,13 +150,11 @@ export class TokenVerifier {
     if (dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) return deny('token_segments');
     const header = this.header(token, dot1);
     if (header.reason === 'token_encoding') return deny('token_encoding');
-    const scratch = this.scratch;
-    const copy = 2 * this.region;
     if (!this.copy(token)) return deny('token_encoding');
-    const payloadText = decodeBase64urlText(scratch, copy + dot1 + 1, copy + dot2, scratch, this.region);
+    const payloadText = decodeBase64urlText(this.scratch, this.tokenAt + dot1 + 1, this.tokenAt + dot2, this.scratch, this.region);
     const payload = payloadText === undefined ? undefined : parseObject(payloadText);
     if (!payload) return deny('token_json');
-    const sigLength = decodeBase64urlBytes(scratch, copy + dot2 + 1, copy + token.length, scratch, 0);
+    const sigLength = this.decodeSignature(token, dot2);
     if (sigLength <= 0) return deny('token_encoding');
     if (header.reason) return deny(header.reason);
     if (hasForbiddenName(payload)) return deny('claim_forbidden_name');
@@ -158,7 +164,7 @@ export class TokenVerifier {
       return lookup.then((key) => {
         // while keys were fetched, other tokens may have used the scratch
         // buffer: copy this one again (it decoded before, so it decodes now)
-        if (!this.copy(token) || decodeBase64urlBytes(scratch, copy + dot2 + 1, copy + token.length, scratch, 0) !== sigLength) {
+        if (!this.copy(token) || this.decodeSignature(token, dot2) !== sigLength) {
           return deny('internal_error');
         }
         return this.finish(key, header.alg, dot2, sigLength, payload, nowSeconds);
@@ -176,7 +182,7 @@ export class TokenVerifier {
     if (typeof key === 'string') return deny(key);
     const verifier = key.verifiers.get(alg);
     if (!verifier) return deny('key_alg_mismatch');
-    if (!verifier(this.view(2 * this.region, dot2), this.view(0, sigLength))) return deny('signature_invalid');
+    if (!verifier(this.view(this.tokenAt, dot2), this.view(0, sigLength))) return deny('signature_invalid');
     const reason = this.checkClaims(payload, nowSeconds);
     return reason ? deny(reason) : { ok: true, claims: payload };
   }

@@ -18,8 +18,9 @@
 import { InvokeRequest, InvokeResult } from './environment';
 import { FunctionConfig } from './function-config';
 import { FunctionPool } from './function-pool';
-import { Http1Server } from './http1-server';
-import { handleInvoke, INVOKE_BODY_LIMIT, InvokeTarget } from './invoke-api';
+import { Http1Server, sendJson } from './http1-server';
+import { handleInvoke, InvokeTarget } from './invoke-api';
+import { MAX_REQUEST_BYTES } from './limits';
 import { LogListener } from './log-capture';
 
 export interface EmulatorOptions {
@@ -52,9 +53,9 @@ export class LambdaEmulator implements InvokeTarget {
     // minutes: no request timeout)
     this.server = new Http1Server((req, res) => {
       handleInvoke(this, req, res).catch((err) => {
-        if (!res.finished) res.send(500, 'Content-Type: application/json\r\n', JSON.stringify({ Type: 'Service', message: String(err) }));
+        if (!res.finished) sendJson(res, 500, { Type: 'Service', message: String(err) });
       });
-    }, INVOKE_BODY_LIMIT);
+    }, MAX_REQUEST_BYTES);
     this.killOnExit = () => {
       for (const pool of this.pools.values()) void pool.close();
     };

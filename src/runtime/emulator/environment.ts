@@ -242,7 +242,6 @@ export class ExecutionEnvironment {
     this.fail(timeoutError(pending.invocation.requestId, this.timeoutMs / 1000));
   }
 
-
   private settle(invocation: Invocation, outcome: InvocationOutcome): void {
     const pending = this.pending;
     if (pending?.invocation !== invocation || pending.settling) return;

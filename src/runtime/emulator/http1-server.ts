@@ -326,6 +326,14 @@ function stripCr(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
+/** The header line of a JSON answer. */
+export const JSON_TYPE = 'Content-Type: application/json\r\n';
+
+/** Answers with `body` as JSON, with the given status and extra header lines (each `Name: value\r\n`). */
+export function sendJson(res: Http1Response, status: number, body: unknown, headLines = ''): void {
+  res.send(status, JSON_TYPE + headLines, JSON.stringify(body));
+}
+
 /** A header value that cannot end its line early: CR and LF runs become one space. */
 export function headerSafe(value: string): string {
   return /[\r\n]/.test(value) ? value.replace(/[\r\n]+/g, ' ') : value;

@@ -11,7 +11,7 @@
  *   RequestEntityTooLargeException, 400 InvalidRequestContentException.
  */
 import { InvokeRequest, InvokeResult } from './environment';
-import { headerSafe, Http1Request, Http1Response } from './http1-server';
+import { headerSafe, Http1Request, Http1Response, sendJson } from './http1-server';
 import { ACCOUNT_ID, DEFAULT_REGION, INVOKE_API_VERSION, MAX_REQUEST_BYTES } from './limits';
 
 /** What the endpoint needs from the emulator. */
@@ -21,9 +21,6 @@ export interface InvokeTarget {
   /** Where background (`Event`) invocation failures go. */
   reportBackgroundError(name: string, error: unknown): void;
 }
-
-/** The Invoke API's body limit (the server counts and drops what exceeds it). */
-export const INVOKE_BODY_LIMIT = MAX_REQUEST_BYTES;
 
 const PATH = new RegExp(`^/${INVOKE_API_VERSION}/functions/([^/]+)/invocations$`);
 const EMPTY_EVENT = Buffer.from('{}');
@@ -107,7 +104,6 @@ function functionName(raw: string): string {
   return raw.split(':')[0];
 }
 
-
 function serviceError(res: Http1Response, status: number, type: string, message: string, headLines = ''): void {
-  res.send(status, `Content-Type: application/json\r\nx-amzn-ErrorType: ${type}\r\n${headLines}`, JSON.stringify({ Type: 'User', message }));
+  sendJson(res, status, { Type: 'User', message }, `x-amzn-ErrorType: ${type}\r\n${headLines}`);
 }

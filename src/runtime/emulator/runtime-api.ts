@@ -13,7 +13,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { apiErrors, oversizedResponseError, PlatformError, truncatedResponseError } from './errors';
-import { headerSafe, Http1Request, Http1Response, Http1Server } from './http1-server';
+import { headerSafe, Http1Request, Http1Response, Http1Server, JSON_TYPE, sendJson } from './http1-server';
 import { Invocation, InvocationOutcome } from './invocation';
 import { MAX_RESPONSE_BYTES, RUNTIME_API_VERSION } from './limits';
 
@@ -32,13 +32,7 @@ export interface RuntimeApiHooks {
 type State = 'Initializing' | 'Ready' | 'Invoking' | 'Closed';
 
 const PREFIX = `/${RUNTIME_API_VERSION}/runtime/`;
-const JSON_TYPE = 'Content-Type: application/json\r\n';
 const ACCEPTED = Buffer.from(JSON.stringify({ status: 'OK' }));
-
-/** Writes `body` as a JSON answer with the given status and extra header lines. */
-function sendJson(res: Http1Response, status: number, body: unknown, headLines = ''): void {
-  res.send(status, JSON_TYPE + headLines, JSON.stringify(body));
-}
 
 export class RuntimeApi {
   private readonly server: Http1Server;
@@ -58,6 +52,7 @@ export class RuntimeApi {
   public async listen(port = 0): Promise<string> {
     return `127.0.0.1:${await this.server.listen(port, '127.0.0.1')}`;
   }
+
   /**
    * Hands `invocation` to the runtime: at once if it is waiting in `next`,
    * else when it next calls it. One invocation at a time.
