@@ -27,7 +27,10 @@ describe('how the CLI starts a custom runtime', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'bootstrap'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
     const fn = info(dir);
-    expect(functionConfig(fn, { ...options, all: [fn] }).command).toEqual(providedCommand(dir));
+    const config = functionConfig(fn, { ...options, all: [fn] });
+    // run from its task root, a copy of the asset outside the project
+    expect(config.codeDir).not.toBe(dir);
+    expect(config.command).toEqual(providedCommand(config.codeDir));
   });
 
   test('a Bun asset (bin/bun + ric.mjs) is started through its engine, so qemu can run an arm64 one', () => {
@@ -45,7 +48,7 @@ describe('how the CLI starts a custom runtime', () => {
       expect(String(err)).toMatch(/arm64 Bun engine[\s\S]*qemu-user-static/);
       return;
     }
-    expect(config.command).toEqual(bunAssetCommand(dir));
+    expect(config.command).toEqual(bunAssetCommand(config.codeDir));
     expect(config.commandPrefix?.[0]).toMatch(/qemu-aarch64/);
   });
 });

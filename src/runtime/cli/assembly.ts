@@ -35,12 +35,24 @@ export interface FunctionInfo {
   readonly functionName?: string;
   /** Why it cannot run locally; undefined when it can. */
   readonly unsupported?: string;
+  /** The template's `Layers` of the function, in order. */
+  readonly layers?: readonly LayerInfo[];
   /**
    * What calls it in the template: `sqs`, `kafka`, `kinesis`, `dynamodb`
    * (event source mappings), `http` (an HTTP API route), `http-authorizer`,
    * `url` (a function URL). Filled in after all resources are read.
    */
   readonly triggers: string[];
+}
+
+/** A layer of a function. */
+export interface LayerInfo {
+  /** The `AWS::Lambda::LayerVersion` logical id, or the layer as written in the template (an ARN...). */
+  readonly name: string;
+  /** The unpacked layer (its asset folder), when it is an asset of this assembly. */
+  readonly dir?: string;
+  /** Why it cannot be provided locally; undefined when it can. */
+  readonly unsupported?: string;
 }
 
 /** The sample event (see events.ts) that fits a trigger. */
@@ -196,7 +208,7 @@ function readStack(
   const fnPaths = new Map<string, string>();
   for (const [logicalId, resource] of Object.entries(resources)) {
     if (resource.Type !== 'AWS::Lambda::Function') continue;
-    const fn = readFunction(dir, stack, logicalId, resource, assets, pathOf(logicalId, resource));
+    const fn = readFunction(dir, stack, logicalId, resource, assets, pathOf(logicalId, resource), resources);
     functions.push(fn);
     fnPaths.set(logicalId, fn.path);
   }
@@ -305,6 +317,7 @@ function readFunction(
   resource: Resource,
   assets: Map<string, { path: string; packaging: string }>,
   path: string,
+  resources: Record<string, Resource> = {},
 ): FunctionInfo {
   const p = resource.Properties ?? {};
   const runtime = typeof p.Runtime === 'string' ? p.Runtime : '';
@@ -321,6 +334,7 @@ function readFunction(
     timeout: typeof p.Timeout === 'number' ? p.Timeout : 3,
     environment: (p.Environment?.Variables ?? {}) as Record<string, unknown>,
     functionName: typeof p.FunctionName === 'string' ? p.FunctionName : undefined,
+    layers: Array.isArray(p.Layers) ? p.Layers.map((l: unknown) => readLayer(dir, l, resources, assets)) : [],
     triggers: [] as string[],
   };
 
@@ -332,12 +346,7 @@ function readFunction(
     codeDir = mkdtempSync(join(tmpdir(), 'ts-lambda-inline-'));
     writeFileSync(join(codeDir, 'index.js'), p.Code.ZipFile);
   } else {
-    const metaPath = resource.Metadata?.['aws:asset:path'];
-    const key = resolveValue(p.Code?.S3Key);
-    const hash = 'value' in key ? key.value.replace(/\.[a-z]+$/, '') : undefined;
-    const asset = hash ? assets.get(hash) : undefined;
-    if (asset && asset.packaging === 'zip') codeDir = asset.path;
-    else if (typeof metaPath === 'string') codeDir = join(dir, metaPath);
+    codeDir = zipAssetDir(dir, resource, p.Code?.S3Key, assets);
     if (!codeDir) return { ...base, unsupported: 'its code is not a zip asset of this assembly' };
   }
   if (!existsSync(codeDir) || !statSync(codeDir).isDirectory()) {
@@ -353,6 +362,38 @@ function readFunction(
     unsupported = `runtime ${runtime || '(none)'} is not supported locally (supported: nodejs*.x, provided.al2 and provided.al2023 with a bootstrap)`;
   }
   return { ...base, codeDir, assetSize, unsupported };
+}
+
+/** The asset folder of a zip asset: by the hash in its S3 key, or by its `aws:asset:path` metadata. */
+function zipAssetDir(dir: string, resource: Resource, s3Key: unknown, assets: Map<string, { path: string; packaging: string }>): string | undefined {
+  const key = resolveValue(s3Key);
+  const hash = 'value' in key ? key.value.replace(/\.[a-z]+$/, '') : undefined;
+  const asset = hash ? assets.get(hash) : undefined;
+  if (asset && asset.packaging === 'zip') return asset.path;
+  const metaPath = resource.Metadata?.['aws:asset:path'];
+  return typeof metaPath === 'string' ? join(dir, metaPath) : undefined;
+}
+
+/** One entry of a function's `Layers`: an asset layer of the same template, or something that cannot be provided locally. */
+function readLayer(
+  dir: string,
+  value: unknown,
+  resources: Record<string, Resource>,
+  assets: Map<string, { path: string; packaging: string }>,
+): LayerInfo {
+  const id = referencedId(value);
+  const layer = id ? resources[id] : undefined;
+  if (id && layer?.Type === 'AWS::Lambda::LayerVersion') {
+    const layerDir = zipAssetDir(dir, layer, layer.Properties?.Content?.S3Key, assets);
+    if (!layerDir) return { name: id, unsupported: 'its content is not a zip asset of this assembly' };
+    if (!existsSync(layerDir) || !statSync(layerDir).isDirectory()) {
+      return { name: id, unsupported: `its asset folder ${layerDir} is missing (re-synthesize the app)` };
+    }
+    return { name: id, dir: layerDir };
+  }
+  const literal = resolveValue(value);
+  const name = 'value' in literal ? literal.value : literal.unresolved;
+  return { name, unsupported: 'it is not a layer version of this stack with an asset (e.g. an ARN of another account or stack), so its content is not available locally' };
 }
 
 function folderSize(dir: string): number {

@@ -2,13 +2,15 @@
  * Runs functions of the assembly: the CLI's one door to the emulator
  * (src/runtime/emulator) and our runtime interface client.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { findNativeFiles } from '../../function/private/native-arch';
 import { bunAssetCommand, FunctionConfig, LambdaEmulator, LogEntry, nodejsCommand, providedCommand } from '../emulator';
 import { arm64Node, HOST_ARCH, isArm64Elf, qemuPrefix } from './arch';
 import { FunctionInfo } from './assembly';
 import { EMPTY_ENV_FILE, EnvFile, functionEnvironment } from './env';
 import { CliError } from './errors';
+import { findLocalSdk, prepareTaskRoot } from './task-root';
 
 /** What one invocation gave. */
 export interface RunResult {
@@ -58,9 +60,28 @@ export function functionConfig(fn: FunctionInfo, options: RunnerOptions): Functi
       + names.map((n) => `  ${n} = ${env.unresolved[n]}`).join('\n'));
   }
   const emulateArm = options.arch === 'arm64' && HOST_ARCH !== 'arm64' && fn.architecture === 'arm64';
+  const nodejs = fn.runtime.startsWith('nodejs');
+  const layerDirs: string[] = [];
+  for (const layer of fn.layers ?? []) {
+    if (layer.dir) layerDirs.push(layer.dir);
+    else options.notice(`ts-lambda: ${fn.path}: layer ${layer.name} is left out locally: ${layer.unsupported}. What the function loads from it fails here.`);
+  }
+  if (nodejs && !emulateArm) checkNativeCode(fn, [fn.codeDir, ...layerDirs]);
+  // the SDK of the project, not of the asset: search from the folder holding the asset (cdk.out), then from here
+  const sdk = nodejs ? findLocalSdk([dirname(fn.codeDir), process.cwd()]) : undefined;
+  if (nodejs && importsAwsSdk(fn.codeDir)) {
+    options.notice(sdk
+      ? `ts-lambda: ${fn.path} imports @aws-sdk/*, which the ${fn.runtime} runtime provides on Lambda; locally the project's ${sdk.version} `
+        + `(${sdk.nodeModules}) stands in for it, so the version may differ from Lambda's.`
+      : `ts-lambda: ${fn.path} imports @aws-sdk/*, which the ${fn.runtime} runtime provides on Lambda, but no AWS SDK v3 was found in the project's `
+        + 'node_modules to stand in for it locally: install the clients it uses (e.g. npm install --save-dev @aws-sdk/client-s3), '
+        + 'or bundle them into the asset (bundling.bundleAwsSdk).');
+  }
+  const root = prepareTaskRoot(fn.codeDir, layerDirs, sdk, /^nodejs(\d+)/.exec(fn.runtime)?.[1]);
+  const codeDir = root.taskRoot;
   let command: string[];
   let commandPrefix: readonly string[] | undefined;
-  if (fn.runtime.startsWith('nodejs')) {
+  if (nodejs) {
     if (emulateArm) {
       commandPrefix = qemuPrefix(`${fn.path} (arm64, --arch arm64)`, true);
       command = nodejsCommand({ node: arm64Node(options.notice) });
@@ -71,13 +92,15 @@ export function functionConfig(fn: FunctionInfo, options: RunnerOptions): Functi
     // A Bun asset (FunctionRuntime.bun) is started through its engine, not its
     // shell-script bootstrap: qemu-user runs ELF files only, so an arm64 Bun
     // must be the program that qemu starts.
-    const isBunAsset = existsSync(join(fn.codeDir, 'bin', 'bun')) && existsSync(join(fn.codeDir, 'ric.mjs'));
-    command = isBunAsset ? bunAssetCommand(fn.codeDir) : providedCommand(fn.codeDir);
+    const isBunAsset = existsSync(join(codeDir, 'bin', 'bun')) && existsSync(join(codeDir, 'ric.mjs'));
+    command = isBunAsset ? bunAssetCommand(codeDir) : providedCommand(codeDir);
     if (HOST_ARCH !== 'arm64' && isArm64Elf(command[0])) commandPrefix = qemuPrefix(`${fn.path} (an arm64 ${isBunAsset ? 'Bun engine' : 'bootstrap'})`);
   }
   return {
     name: lambdaName(fn),
-    codeDir: fn.codeDir,
+    codeDir,
+    optDir: root.optDir,
+    runtimeDir: root.runtimeDir,
     handler: fn.handler,
     command,
     commandPrefix,
@@ -88,6 +111,37 @@ export function functionConfig(fn: FunctionInfo, options: RunnerOptions): Functi
     architecture: fn.architecture,
     region,
   };
+}
+
+/**
+ * Refuses to run natively an asset (or layer) holding native code this
+ * machine cannot load, e.g. an arm64 function's `.node` addons on x86_64:
+ * Node.js would fail with a loader error, or worse load the project's own
+ * build. Says to run it under qemu-user (`--arch arm64`) instead.
+ */
+function checkNativeCode(fn: FunctionInfo, dirs: readonly string[]): void {
+  if (fn.architecture === HOST_ARCH) return;
+  const foreign = dirs.flatMap((dir) => findNativeFiles(dir).map((f) => ({ ...f, dir })))
+    .filter((f) => f.architecture === fn.architecture);
+  if (foreign.length === 0) return;
+  const list = foreign.slice(0, 3).map((f) => join(f.dir, f.file)).join(', ') + (foreign.length > 3 ? `, and ${foreign.length - 3} more` : '');
+  throw new CliError(`${fn.path} is an ${fn.architecture} function whose code holds ${fn.architecture} native code (${list}) `
+    + `that this ${HOST_ARCH} machine cannot load. `
+    + (fn.architecture === 'arm64'
+      ? 'Run it under qemu-user with --arch arm64 (e.g. `ts-lambda invoke --arch arm64 ...`).'
+      : 'Run it on an x86_64 machine.'));
+}
+
+/** True when a JavaScript file of the asset (outside node_modules) imports or requires `@aws-sdk/...`. */
+function importsAwsSdk(dir: string): boolean {
+  const pattern = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']@aws-sdk\//;
+  const visit = (current: string): boolean => readdirSync(current, { withFileTypes: true }).some((entry) => {
+    const full = join(current, entry.name);
+    if (entry.isDirectory()) return entry.name !== 'node_modules' && visit(full);
+    return entry.isFile() && /\.(m?js|cjs)$/.test(entry.name) && statSync(full).size < 20_000_000
+      && pattern.test(readFileSync(full, 'utf8'));
+  });
+  return visit(dir);
 }
 
 /** A FunctionRunner on the emulator; each function is registered on its first invocation and kept warm. */

@@ -20,6 +20,16 @@ export interface FunctionConfig {
    * @default - none
    */
   readonly commandPrefix?: readonly string[];
+  /**
+   * Stands in for `/opt` (where Lambda unpacks the layers) in `NODE_PATH` and `LD_LIBRARY_PATH`.
+   * @default '/opt'
+   */
+  readonly optDir?: string;
+  /**
+   * Stands in for `/var/runtime` (whose `node_modules` holds the AWS SDK of a managed Node.js runtime) in `NODE_PATH`.
+   * @default '/var/runtime'
+   */
+  readonly runtimeDir?: string;
   /** The function's own environment variables. Lambda's reserved variables win over them. */
   readonly environment?: Readonly<Record<string, string>>;
   /** @default 3 */

@@ -23,6 +23,7 @@ export function lambdaEnvironment(fn: FunctionConfig, runtimeApi: string): Recor
   const region = fn.region ?? DEFAULT_REGION;
   const credentials = fn.credentials ?? FAKE_CREDENTIALS;
   const version = '$LATEST';
+  const opt = fn.optDir ?? '/opt';
   const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
   const env: Record<string, string> = {
     ...fn.environment,
@@ -45,7 +46,7 @@ export function lambdaEnvironment(fn: FunctionConfig, runtimeApi: string): Recor
     TZ: ':UTC',
     LANG: 'en_US.UTF-8',
     PATH: `${LAMBDA_PATH}:${dirname(process.execPath)}`,
-    LD_LIBRARY_PATH: `/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:${fn.codeDir}:${fn.codeDir}/lib:/opt/lib`,
+    LD_LIBRARY_PATH: `/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:${fn.codeDir}:${fn.codeDir}/lib:${opt}/lib`,
   };
   if (credentials.sessionToken) env.AWS_SESSION_TOKEN = credentials.sessionToken;
   if (fn.logFormat === 'JSON') {
@@ -55,7 +56,15 @@ export function lambdaEnvironment(fn: FunctionConfig, runtimeApi: string): Recor
   const runtime = fn.runtime ?? 'provided.al2023';
   if (runtime.startsWith('nodejs')) {
     env.AWS_EXECUTION_ENV = `AWS_Lambda_${runtime}`;
-    env.NODE_PATH = `/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:${fn.codeDir}`;
+    // Lambda's NODE_PATH for nodejs22.x is
+    // /opt/nodejs/node22/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task
+    // (https://docs.aws.amazon.com/lambda/latest/dg/packaging-layers.html#packaging-layers-paths)
+    const major = /^nodejs(\d+)/.exec(runtime)?.[1];
+    const rt = fn.runtimeDir ?? '/var/runtime';
+    env.NODE_PATH = [
+      ...(major ? [`${opt}/nodejs/node${major}/node_modules`] : []),
+      `${opt}/nodejs/node_modules`, `${rt}/node_modules`, rt, fn.codeDir,
+    ].join(':');
   }
   return env;
 }

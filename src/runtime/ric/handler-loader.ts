@@ -4,7 +4,7 @@
  * `..` is refused; the module is tried as an extensionless file, `.js`
  * (CommonJS, or ES module under a `"type": "module"` package.json), `.mjs`,
  * `.cjs`, then resolved as a package from the task root; failures become
- * `Runtime.ImportModuleError`, `Runtime.UserCodeSyntaxError`,
+ * `Runtime.ImportModuleError` (CommonJS only), `Runtime.UserCodeSyntaxError`,
  * `Runtime.HandlerNotFound` or `Runtime.MalformedHandlerName`.
  *
  * Modules are loaded with `import()` only (a CommonJS module's
@@ -56,8 +56,12 @@ async function loadUserModule(taskRoot: string, moduleRoot: string, moduleName: 
     return await importAs(require.resolve(moduleName, { paths: [taskRoot, resolve(taskRoot, moduleRoot)] }), 'commonjs');
   } catch (err) {
     if (err instanceof SyntaxError) throw userCodeSyntaxError(err);
-    const code = (err as { code?: string } | null)?.code;
-    if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') throw importModuleError(err);
+    // Only CommonJS's MODULE_NOT_FOUND becomes Runtime.ImportModuleError, with the
+    // message "Error: Cannot find module 'x'\nRequire stack:\n- /var/task/index.js";
+    // an ES module's ERR_MODULE_NOT_FOUND ("Cannot find package 'x' imported from
+    // /var/task/index.mjs") is reported as it is, errorType `Error`
+    // (aws-lambda-ric 4.0.2 index.mjs `loadModule`, 3.x dist/index.mjs the same).
+    if ((err as { code?: string } | null)?.code === 'MODULE_NOT_FOUND') throw importModuleError(err);
     throw err;
   }
 }
