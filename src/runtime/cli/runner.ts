@@ -69,7 +69,8 @@ export function functionConfig(fn: FunctionInfo, options: RunnerOptions): Functi
   if (nodejs && !emulateArm) checkNativeCode(fn, [fn.codeDir, ...layerDirs]);
   // the SDK of the project, not of the asset: search from the folder holding the asset (cdk.out), then from here
   const sdk = nodejs ? findLocalSdk([dirname(fn.codeDir), process.cwd()]) : undefined;
-  if (nodejs && importsAwsSdk(fn.codeDir)) {
+  // an asset that brings its own SDK (bundling.nodeModules) resolves it first, on Lambda too
+  if (nodejs && !existsSync(join(fn.codeDir, 'node_modules', '@aws-sdk')) && importsAwsSdk(fn.codeDir)) {
     options.notice(sdk
       ? `ts-lambda: ${fn.path} imports @aws-sdk/*, which the ${fn.runtime} runtime provides on Lambda; locally the project's ${sdk.version} `
         + `(${sdk.nodeModules}) stands in for it, so the version may differ from Lambda's.`
