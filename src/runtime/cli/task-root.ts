@@ -60,11 +60,12 @@ const SDK_SCOPES = ['@aws-sdk', '@smithy', '@aws-crypto', '@aws'];
 
 /** Where the trees live: per user, under the OS temp dir. */
 export function taskRootBase(): string {
-  let user: string;
+  let user = 'user';
   try {
-    user = String(userInfo().uid >= 0 ? userInfo().uid : userInfo().username);
+    const me = userInfo();
+    user = me.uid >= 0 ? String(me.uid) : me.username;
   } catch {
-    user = 'user';
+    // no user database entry: one shared name
   }
   return join(tmpdir(), `ts-lambda-${user}`);
 }
