@@ -269,7 +269,6 @@ export class OidcAuthorizer extends Construct {
       applicationLogLevelV2: props.logLevel ?? lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
     });
-    this.function.node.addDependency(this.logGroup);
   }
 
   /**
