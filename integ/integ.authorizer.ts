@@ -18,6 +18,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { acceptAssertionProviderRole } from './cfn-lint';
 import { callerFunction, EXPECTED_STATUSES, testOnlyAuthorizer } from './oidc-caller';
 import { TypeScriptFunction } from '../src';
 
@@ -57,6 +58,7 @@ const caller = callerFunction(stack, 'Caller', claims, {
 });
 
 const test = new IntegTest(app, 'AuthorizerTest', { testCases: [stack] });
+acceptAssertionProviderRole(test);
 for (const target of ['REST', 'HTTP']) {
   test.assertions
     .invokeFunction({ functionName: caller.functionName, payload: JSON.stringify({ target }) })

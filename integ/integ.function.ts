@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Stack } from 'aws-cdk-lib';
+import { acceptAssertionProviderRole } from './cfn-lint';
 import { TypeScriptFunction } from '../src';
 
 const app = new App();
@@ -17,6 +18,7 @@ const fn = new TypeScriptFunction(stack, 'Hello', {
 });
 
 const test = new IntegTest(app, 'FunctionTest', { testCases: [stack] });
+acceptAssertionProviderRole(test);
 test.assertions
   .invokeFunction({ functionName: fn.functionName, payload: JSON.stringify({ name: 'integ' }) })
   .expect(ExpectedResult.objectLike({

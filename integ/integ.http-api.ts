@@ -13,6 +13,7 @@
 import { join } from 'node:path';
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Stack } from 'aws-cdk-lib';
+import { acceptAssertionProviderRole } from './cfn-lint';
 import { callerFunction, EXPECTED_STATUSES, testOnlyAuthorizer } from './oidc-caller';
 import { HttpApiFunction } from '../src';
 
@@ -30,6 +31,7 @@ const api = new HttpApiFunction(stack, 'Api', {
 const caller = callerFunction(stack, 'Caller', claims, { HTTP: `${api.url}whoami` });
 
 const test = new IntegTest(app, 'HttpApiTest', { testCases: [stack] });
+acceptAssertionProviderRole(test);
 test.assertions
   .invokeFunction({ functionName: caller.functionName, payload: JSON.stringify({ target: 'HTTP' }) })
   .expect(ExpectedResult.objectLike({ StatusCode: 200, Payload: EXPECTED_STATUSES }));

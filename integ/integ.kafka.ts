@@ -38,6 +38,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { acceptAssertionProviderRole } from './cfn-lint';
 import { KafkaAuth, KafkaConsumer, KafkaSource } from '../src';
 
 /** The port of MSK's IAM-authenticated TLS listener. */
@@ -80,6 +81,7 @@ const consumer = new KafkaConsumer(stack, 'Orders', {
 output.grantSendMessages(consumer.function);
 
 const test = new IntegTest(app, 'KafkaTest', { testCases: [stack] });
+acceptAssertionProviderRole(test);
 
 // 1. the mapping is enabled and Lambda reports no problem reaching the cluster
 test.assertions
