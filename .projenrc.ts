@@ -167,8 +167,8 @@ project.addTask('bench:authorizer', {
   steps: [{ spawn: buildRuntime.name }, { exec: 'tsx bench/authorizer.ts' }],
 });
 
-// Development-only folders stay out of the npm package.
-for (const dir of ['/examples/', '/bench/', '/integ/', '/scripts/', '/cdk.out/', '.cdk-ts-lambda-cache/', '/.ci/']) {
+// Development-only folders and files stay out of the npm package.
+for (const dir of ['/examples/', '/bench/', '/integ/', '/scripts/', '/cdk.out/', '.cdk-ts-lambda-cache/', '/.ci/', '/.cfnlintrc']) {
   project.npmignore?.exclude(dir);
 }
 
