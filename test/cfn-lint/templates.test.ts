@@ -20,7 +20,7 @@
  * (it must be the pinned version).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseSnapshot, printSnapshot, snapshotTemplates } from './snapshot-templates';
@@ -152,10 +152,15 @@ const LINT_STATUSES = new Set([0, 2, 4, 6, 8, 10, 12, 14]);
 describe('cfn-lint over every template', () => {
   let targets: Target[] = [];
   let findings: Finding[] = [];
+  let dir: string | undefined;
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   beforeAll(() => {
     if (!bin) return;
-    const dir = tempDir('cdk-ts-lambda-cfn-lint-');
+    dir = tempDir('cdk-ts-lambda-cfn-lint-');
     targets = [...integTemplates(), ...jestTemplates(dir), ...exampleTemplates(dir), ...tsLambdaNewTemplates(dir), ...selfCheckTemplate(dir)];
     const started = Date.now();
     const run = spawnSync(bin, ['--config-file', join(ROOT, '.cfnlintrc'), '--format', 'json', '--', ...targets.map((t) => t.file)], {
