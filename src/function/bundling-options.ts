@@ -123,8 +123,10 @@ export interface BundlingOptions {
   readonly loader?: { [ext: string]: string };
 
   /**
-   * Text prepended to the bundle, after the `createRequire` banner that
-   * ESM bundles get.
+   * Text prepended to the bundle. It heads the file, before the
+   * `createRequire` line that ESM bundles get, except when it calls
+   * `require` without declaring it (then that line comes first); a banner
+   * that declares `require` itself replaces that line.
    * @default - none
    */
   readonly banner?: string;

@@ -67,6 +67,10 @@ export interface BundlePlan {
   readonly req: BundleRequest;
   readonly esbuild: ResolvedEsbuild;
   readonly format: OutputFormat;
+  /** The esbuild banner (ours and the user's), when there is one. */
+  readonly banner?: string;
+  /** Whether the ESM bundle gets `require`, `__dirname` and `__filename` as CommonJS code has them. */
+  readonly nodeShims: boolean;
   readonly bundleFile: string;
   readonly entryRel: string;
   readonly virtualOut: string;
@@ -125,10 +129,8 @@ export function planBundle(req: BundleRequest): BundlePlan {
   // paths (source maps), so it sits at a fixed place inside the project root
   // and two checkouts of a project produce the same bytes.
   const virtualOut = join(req.projectRoot, '.cdk-ts-lambda-out', bundleFile);
-  const requireBanner = format === OutputFormat.ESM && req.runtime.requireShim !== false
-    ? "import{createRequire as __cdkTsLambdaCreateRequire}from'node:module';const require=__cdkTsLambdaCreateRequire(import.meta.url);"
-    : '';
-  const banner = [requireBanner, b.banner ?? ''].filter((s) => s).join('\n');
+  const nodeShims = format === OutputFormat.ESM && req.runtime.requireShim !== false;
+  const banner = composeBanner(nodeShims, b.banner);
   const options: Record<string, unknown> = {
     entryPoints: [`./${entryRel}`],
     outfile: virtualOut,
@@ -145,7 +147,10 @@ export function planBundle(req: BundleRequest): BundlePlan {
     sourcemap: b.sourceMap ? 'linked' : false,
     sourcesContent: false,
     external,
-    define: b.define ?? {},
+    // free `__dirname`/`__filename` (CommonJS code in an ESM bundle) become
+    // names that buildBundle declares when the bundle uses them; a module's
+    // own declaration of `__dirname` is bound, so esbuild leaves it alone
+    define: { ...(nodeShims ? PATH_DEFINES : {}), ...(b.define ?? {}) },
     loader: b.loader ?? {},
     mainFields: b.mainFields ?? (format === OutputFormat.ESM ? ['module', 'main'] : ['main', 'module']),
     conditions: req.runtime.conditions,
@@ -191,6 +196,8 @@ export function planBundle(req: BundleRequest): BundlePlan {
     req,
     esbuild,
     format,
+    banner: banner || undefined,
+    nodeShims,
     bundleFile,
     entryRel,
     virtualOut,
@@ -346,12 +353,20 @@ export function buildBundle(plan: BundlePlan, prebuilt?: PrebuiltOutput): Bundle
 
     checkExport(req, esbuild.api, metafile, output.exports, format, entryRel);
 
+    const bundleOutput = result.outputFiles.find((file) => relative(dirname(virtualOut), file.path) === bundleFile);
+    const pathShimNeeded = plan.nodeShims && bundleOutput !== undefined
+      && usesPathShim(Buffer.from(bundleOutput.contents).toString('utf8'));
     for (const file of result.outputFiles) {
       const name = relative(dirname(virtualOut), file.path);
       if (name.startsWith('..')) throw new Error(`${req.label}: esbuild wrote outside the asset: ${file.path}`);
       let contents: Uint8Array | string = file.contents;
+      if (name === bundleFile && pathShimNeeded) {
+        contents = insertPathShim(Buffer.from(file.contents).toString('utf8'), plan.banner!);
+      }
       if (name === `${bundleFile}.map`) {
-        const map = JSON.parse(Buffer.from(file.contents).toString('utf8')) as SourceMapV3;
+        let map = JSON.parse(Buffer.from(file.contents).toString('utf8')) as SourceMapV3;
+        // the shim is one more generated line after the banner, which has no mappings
+        if (pathShimNeeded) map = { ...map, mappings: `;${map.mappings}` };
         contents = JSON.stringify(dropSources(map, (source) => /(^|\/)node_modules\//.test(source)));
       }
       mkdirSync(dirname(join(work, name)), { recursive: true });
@@ -400,6 +415,49 @@ export function buildBundle(plan: BundlePlan, prebuilt?: PrebuiltOutput): Bundle
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The names that free `__dirname` and `__filename` become in an ESM bundle (see PATH_SHIM). */
+const PATH_DEFINES = { __dirname: '__cdkTsLambdaDirname', __filename: '__cdkTsLambdaFilename' };
+
+/** Declares `require` in an ESM bundle, for CommonJS code that calls it (as Node.js gives CommonJS modules). */
+const REQUIRE_SHIM = "import{createRequire as __cdkTsLambdaCreateRequire}from'node:module';const require=__cdkTsLambdaCreateRequire(import.meta.url);";
+
+/**
+ * Declares what free `__dirname` and `__filename` become in an ESM bundle:
+ * the bundle's own folder and file, which is what they are in a CommonJS
+ * bundle. Added only to bundles that use them, so other bundles keep their
+ * bytes.
+ */
+const PATH_SHIM = "import{fileURLToPath as __cdkTsLambdaFileURLToPath}from'node:url';import{dirname as __cdkTsLambdaPathDirname}from'node:path';"
+  + `const ${PATH_DEFINES.__filename}=__cdkTsLambdaFileURLToPath(import.meta.url),${PATH_DEFINES.__dirname}=__cdkTsLambdaPathDirname(${PATH_DEFINES.__filename});`;
+
+/**
+ * The bundle's banner: the user's first, then ours (the `require` shim of
+ * ESM bundles), so a licence comment or a directive of the user's heads the
+ * file. Two cases where that is not safe: a user banner that calls
+ * `require` without declaring it needs ours before it (a `const` is not
+ * usable before its line); a user banner that declares `require` itself
+ * (NodejsFunction's ESM recipe) replaces ours, since a second declaration
+ * would be a SyntaxError.
+ */
+export function composeBanner(nodeShims: boolean, user: string | undefined): string {
+  if (!nodeShims) return user ?? '';
+  if (!user) return REQUIRE_SHIM;
+  if (/\b(const|let|var|function|class)\s+require\b|\bas\s+require\b/.test(user)) return user;
+  if (/\brequire\b/.test(user)) return `${REQUIRE_SHIM}\n${user}`;
+  return `${user}\n${REQUIRE_SHIM}`;
+}
+
+/** Whether an ESM bundle refers to the names that free `__dirname` or `__filename` became. */
+function usesPathShim(code: string): boolean {
+  return new RegExp(`\\b(${PATH_DEFINES.__dirname}|${PATH_DEFINES.__filename})\\b`).test(code);
+}
+
+/** The bundle with PATH_SHIM on a line of its own after the banner (which esbuild ends with a newline). */
+function insertPathShim(code: string, banner: string): string {
+  if (!code.startsWith(`${banner}\n`)) throw new Error(`internal error: the bundle does not start with its banner: ${code.slice(0, 200)}`);
+  return `${banner}\n${PATH_SHIM}${code.slice(banner.length)}`;
 }
 
 function checkExport(
