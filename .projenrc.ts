@@ -39,7 +39,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // bundled with esbuild by `build:runtime` into assets/ instead.
   excludeTypescript: ['src/runtime/**'],
 
-  bundledDeps: [`esbuild-wasm@${ESBUILD_VERSION}`],
+  // cjs-module-lexer: what Node.js itself uses to read a CommonJS module's
+  // named exports; the export check of CommonJS entries reads them with it
+  bundledDeps: [`esbuild-wasm@${ESBUILD_VERSION}`, 'cjs-module-lexer@^2.1.0'],
   devDeps: [
     `esbuild@${ESBUILD_VERSION}`,
     `aws-cdk@${CDK_CLI_VERSION}`,

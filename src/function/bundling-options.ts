@@ -80,7 +80,7 @@ export interface BundlingOptions {
 
   /**
    * Module format of the bundle.
-   * @default OutputFormat.ESM
+   * @default - OutputFormat.CJS for a CommonJS entry (a `.cts` or `.cjs` file, or one that sets `module.exports` or `exports.x`; the bundle report says so), else OutputFormat.ESM
    */
   readonly format?: OutputFormat;
 

@@ -91,7 +91,8 @@ export class TypeScriptFunction extends lambda.Function {
       result = buildBundle(prepared.plan);
       buildMs = Date.now() - started;
     }
-    if (result) checkBundle(label, bundling, result, buildMs);
+    const note = prepared.plan.formatNote;
+    if (result) checkBundle(label, bundling, result, buildMs, note);
     const code = result
       ? lambda.Code.fromAsset(result.assetDir, { assetHash: result.assetHash })
       : new PendingBundleCode(label);
@@ -153,7 +154,7 @@ export class TypeScriptFunction extends lambda.Function {
       deferBundle(this, {
         plan: prepared.plan,
         complete: (built, ms) => {
-          checkBundle(label, bundling, built, ms);
+          checkBundle(label, bundling, built, ms, note);
           this.bundleResult = built;
           code.complete(built);
         },
@@ -247,12 +248,12 @@ function prepare(label: string, props: TypeScriptFunctionProps): Prepared {
 }
 
 /** Checks a built or cached bundle against `maxSize` and prints its report line. */
-function checkBundle(label: string, bundling: BundlingOptions, result: BundleResult, ms: number): void {
+function checkBundle(label: string, bundling: BundlingOptions, result: BundleResult, ms: number, note?: string): void {
   if (bundling.maxSize && result.bundleBytes > bundling.maxSize.toBytes()) {
     throw propError(label, 'bundling.maxSize', `is ${bundling.maxSize.toBytes()} bytes but the bundle ${result.bundleFile} is ${result.bundleBytes} bytes. Largest inputs: ${result.topInputs.map((i) => `${i.path} (${i.bytes} B)`).join(', ')}.`);
   }
   if ((bundling.report ?? true) && !process.env.CDK_TS_LAMBDA_QUIET) {
-    process.stderr.write(reportLine(label, result, ms) + '\n');
+    process.stderr.write(reportLine(label, result, ms, note) + '\n');
   }
 }
 

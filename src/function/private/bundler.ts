@@ -1,9 +1,10 @@
 import { execFileSync, execSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BundlingOptions, OutputFormat } from '../bundling-options';
-import { EsbuildResult, Metafile, resolveEsbuild, ResolvedEsbuild } from './esbuild';
+import { EsbuildApi, EsbuildResult, Metafile, resolveEsbuild, ResolvedEsbuild } from './esbuild';
+import { FileMemo, memoByFile } from './file-memo';
 import { fileSha256, sha256 } from './hash';
 import { nativeMismatches } from './native-arch';
 import { findUp, lockedVersion } from './project';
@@ -67,6 +68,8 @@ export interface BundlePlan {
   readonly req: BundleRequest;
   readonly esbuild: ResolvedEsbuild;
   readonly format: OutputFormat;
+  /** Why the format is not the default ESM, when it was chosen for the entry (for the bundle report). */
+  readonly formatNote?: string;
   /** The esbuild banner (ours and the user's), when there is one. */
   readonly banner?: string;
   /** Whether the ESM bundle gets `require`, `__dirname` and `__filename` as CommonJS code has them. */
@@ -102,12 +105,16 @@ interface PrebuiltOutput {
  */
 export function planBundle(req: BundleRequest): BundlePlan {
   const b = req.bundling;
-  const format = b.format ?? (req.runtime.requiredFormat as OutputFormat | undefined) ?? OutputFormat.ESM;
-  if (req.runtime.requiredFormat && format !== req.runtime.requiredFormat) {
-    throw new Error(`${req.label}: bundling.format '${format}' is not supported by this runtime, which needs '${req.runtime.requiredFormat}'.`);
-  }
-  const bundleFile = format === OutputFormat.ESM ? 'index.mjs' : 'index.js';
   const esbuild = resolveEsbuild(req.projectRoot);
+  const required = req.runtime.requiredFormat as OutputFormat | undefined;
+  // a CommonJS entry gets a CommonJS bundle unless the user or the runtime says otherwise
+  const commonJsEntry = b.format || required ? undefined : commonJsEntryKind(esbuild.api, req.projectRoot, req.entry);
+  const format = b.format ?? required ?? (commonJsEntry ? OutputFormat.CJS : OutputFormat.ESM);
+  if (required && format !== required) {
+    throw new Error(`${req.label}: bundling.format '${format}' is not supported by this runtime, which needs '${required}'.`);
+  }
+  const formatNote = commonJsEntry ? `CommonJS bundle: ${commonJsEntry}` : undefined;
+  const bundleFile = format === OutputFormat.ESM ? 'index.mjs' : 'index.js';
 
   const nodeModules = [...(b.nodeModules ?? [])].sort();
   const nodeModuleVersions: { [name: string]: string } = {};
@@ -196,6 +203,7 @@ export function planBundle(req: BundleRequest): BundlePlan {
     req,
     esbuild,
     format,
+    formatNote,
     banner: banner || undefined,
     nodeShims,
     bundleFile,
@@ -210,6 +218,41 @@ export function planBundle(req: BundleRequest): BundlePlan {
     manifestPath,
     assetDir,
   };
+}
+
+const entryFormats: FileMemo<string | undefined> = new Map();
+
+/**
+ * Says why an entry is CommonJS (for the report), or undefined when it is
+ * not: a `.cts` or `.cjs` file is CommonJS by its extension (as for Node.js
+ * and TypeScript); any other is when esbuild finds CommonJS exports in it
+ * (`module.exports`, `exports.x`). Only files that mention `module` or
+ * `exports` are parsed, once per content; parsing follows no import.
+ */
+function commonJsEntryKind(api: EsbuildApi, projectRoot: string, entry: string): string | undefined {
+  const ext = extname(entry);
+  if (ext === '.cts' || ext === '.cjs') return `the entry is a ${ext} file`;
+  if (ext === '.mts' || ext === '.mjs') return undefined;
+  return memoByFile(entryFormats, entry, (path) => {
+    if (!/\b(module|exports)\b/.test(readFileSync(path, 'utf8'))) return undefined;
+    try {
+      const probe = api.buildSync({
+        entryPoints: [path],
+        absWorkingDir: projectRoot,
+        bundle: true,
+        external: ['*'],
+        write: false,
+        metafile: true,
+        format: 'esm',
+        outfile: join(projectRoot, '.cdk-ts-lambda-out', 'probe.mjs'),
+        logLevel: 'silent',
+      });
+      const input = Object.values(probe.metafile.inputs)[0];
+      return input?.format === 'cjs' ? 'the entry uses CommonJS exports (module.exports)' : undefined;
+    } catch {
+      return undefined; // the real build reports the error
+    }
+  });
 }
 
 /** The cached asset of a plan, when every input still has the content it was built from. */
@@ -462,7 +505,7 @@ function insertPathShim(code: string, banner: string): string {
 
 function checkExport(
   req: BundleRequest,
-  api: { buildSync(o: Record<string, unknown>): { metafile: Metafile } },
+  api: EsbuildApi,
   metafile: Metafile,
   bundleExports: string[],
   format: OutputFormat,
@@ -470,8 +513,13 @@ function checkExport(
 ): void {
   const entryFormat = metafile.inputs[entryRel]?.format;
   let exports = bundleExports;
-  if (format === OutputFormat.CJS) {
-    if (entryFormat === 'cjs') return; // CommonJS sources declare exports at run time: nothing to check
+  if (format === OutputFormat.CJS && entryFormat === 'cjs') {
+    // CommonJS sets its exports at run time; read them as Node.js does for
+    // `import` of CommonJS (cjs-module-lexer), and check only when it can tell
+    const found = commonJsExports(api, req.projectRoot, entryRel);
+    if (!found) return;
+    exports = found;
+  } else if (format === OutputFormat.CJS) {
     // esbuild lists exports of ESM outputs only: read the entry's own exports
     const probe = api.buildSync({
       entryPoints: [entryRel],
@@ -491,6 +539,41 @@ function checkExport(
       : '';
     throw new Error(`${req.label}: the entry ${entryRel} has no export named '${req.handler}' (handler). Its exports: ${exports.length ? exports.map((e) => `'${e}'`).join(', ') : 'none'}.${hint}`);
   }
+}
+
+/**
+ * The names a CommonJS entry exports, as cjs-module-lexer reads them from
+ * its JavaScript (TypeScript is stripped by esbuild first, nothing is run):
+ * `exports.x = ...`, `module.exports = { x }`, `module.exports.x = ...`.
+ * Undefined when the lexer cannot tell: the entry re-exports another module
+ * (`module.exports = require('./impl')`), or assigns something it cannot
+ * see into (`module.exports = makeHandlers()`).
+ */
+function commonJsExports(api: EsbuildApi, projectRoot: string, entryRel: string): string[] | undefined {
+  let code: string;
+  try {
+    const stripped = api.buildSync({
+      entryPoints: [entryRel],
+      absWorkingDir: projectRoot,
+      bundle: false,
+      write: false,
+      outfile: join(projectRoot, '.cdk-ts-lambda-out', 'probe.js'),
+      logLevel: 'silent',
+    });
+    code = Buffer.from(stripped.outputFiles[0].contents).toString('utf8');
+  } catch {
+    return undefined;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lexer = require('cjs-module-lexer') as { initSync?: () => void; parse(code: string): { exports: string[]; reexports: string[] } };
+  let parsed: { exports: string[]; reexports: string[] };
+  try {
+    parsed = lexer.parse(code);
+  } catch {
+    return undefined;
+  }
+  if (parsed.reexports.length > 0 || parsed.exports.length === 0) return undefined;
+  return [...new Set(parsed.exports)].filter((name) => name !== '__esModule');
 }
 
 function installNodeModules(req: BundleRequest, dir: string, versions: { [name: string]: string }): void {

@@ -9,9 +9,10 @@ export function formatBytes(bytes: number): string {
 
 /**
  * One line of the bundle report: construct path, bundle size, asset size
- * when it differs, the top contributors and whether it came from the cache.
+ * when it differs, the top contributors, whether it came from the cache,
+ * and a note (why the bundle is CommonJS) when there is one.
  */
-export function reportLine(path: string, result: BundleResult, ms: number): string {
+export function reportLine(path: string, result: BundleResult, ms: number, note?: string): string {
   const size = formatBytes(result.bundleBytes);
   const asset = result.assetBytes !== result.bundleBytes ? ` (asset ${formatBytes(result.assetBytes)})` : '';
   const total = result.topInputs.reduce((n, i) => n + i.bytes, 0) || 1;
@@ -19,5 +20,5 @@ export function reportLine(path: string, result: BundleResult, ms: number): stri
     .map((i) => `${i.path} ${Math.round((i.bytes / Math.max(total, result.bundleBytes)) * 100)}%`)
     .join(', ');
   const how = result.cached ? 'cached' : `built in ${ms} ms`;
-  return `cdk-ts-lambda: ${path}  ${size}${asset}  [${top || 'empty'}]  ${how}`;
+  return `cdk-ts-lambda: ${path}  ${size}${asset}  [${top || 'empty'}]  ${how}${note ? `  (${note})` : ''}`;
 }
