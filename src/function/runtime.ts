@@ -34,6 +34,9 @@ export class FunctionRuntime {
    * @see https://github.com/awslabs/llrt
    */
   public static llrt(options: LlrtOptions): FunctionRuntime {
+    if (!options || typeof options !== 'object') {
+      throw new Error('FunctionRuntime.llrt(options): options are required: { version } (a release tag such as \'v0.7.0-beta\', with sha256 of its zip) or { binaryPath } (a local LLRT bootstrap or llrt-lambda-*.zip).');
+    }
     return new FunctionRuntime(new LlrtStrategy(options));
   }
 
@@ -47,6 +50,9 @@ export class FunctionRuntime {
    * @see https://bun.sh
    */
   public static bun(options: BunOptions): FunctionRuntime {
+    if (!options || typeof options !== 'object') {
+      throw new Error('FunctionRuntime.bun(options): options are required: { version } (an exact Bun version such as \'1.2.21\') or { binaryPath } (a local Linux bun executable).');
+    }
     return new FunctionRuntime(new BunStrategy(options));
   }
 

@@ -212,6 +212,7 @@ function prepare(label: string, props: TypeScriptFunctionProps): Prepared {
     throw propError(label, 'handler', `'${handler}' must be the name of an exported function (a JavaScript identifier), not a file path.`);
   }
   const runtime = props.runtime ?? FunctionRuntime.nodejs();
+  checkRuntime(label, runtime);
   const architecture = props.architecture ?? lambda.Architecture.ARM_64;
   const archName = architecture.name;
   if (archName !== 'arm64' && archName !== 'x86_64') {
@@ -245,6 +246,36 @@ function prepare(label: string, props: TypeScriptFunctionProps): Prepared {
     }
   }
   return { runtime, architecture, handler, plan, environment };
+}
+
+/**
+ * A `lambda.Runtime` given as `runtime` (NodejsFunction's habit) type-checks
+ * only in JavaScript or without type checks: say what to write instead. It
+ * is not accepted as is, because a union type would make the prop an
+ * untyped object in Java, C# and Go.
+ */
+function checkRuntime(label: string, runtime: unknown): asserts runtime is FunctionRuntime {
+  if (runtime instanceof FunctionRuntime || typeof (runtime as FunctionRuntime)?._bundlingDefaults === 'function') return;
+  const name = (runtime as { name?: unknown } | undefined)?.name;
+  const family = (runtime as { family?: unknown } | undefined)?.family;
+  if (typeof name === 'string' && family !== undefined) {
+    const nodejs = /^nodejs(\d+)\.x$/.exec(name);
+    if (nodejs) {
+      throw propError(label, 'runtime', `is the lambda.Runtime '${name}'; TypeScriptFunction takes a FunctionRuntime: write \`runtime: FunctionRuntime.nodejs(Runtime.NODEJS_${nodejs[1]}_X)\`.`);
+    }
+    if (name.startsWith('provided')) {
+      throw propError(label, 'runtime', `is the lambda.Runtime '${name}'; TypeScriptFunction takes a FunctionRuntime: for a custom runtime write \`FunctionRuntime.llrt({ version })\` or \`FunctionRuntime.bun({ version })\`.`);
+    }
+    throw propError(label, 'runtime', `is the lambda.Runtime '${name}', which does not run JavaScript; use FunctionRuntime.nodejs(), FunctionRuntime.llrt({ version }) or FunctionRuntime.bun({ version }).`);
+  }
+  throw propError(label, 'runtime', `must be a FunctionRuntime (FunctionRuntime.nodejs(), .llrt({ version }) or .bun({ version })), got ${describeValue(runtime)}.`);
+}
+
+/** A short description of a value for an error message. */
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return `${typeof value} ${JSON.stringify(value)}`;
+  return `an object (${value.constructor?.name ?? 'Object'})`;
 }
 
 /** Checks a built or cached bundle against `maxSize` and prints its report line. */

@@ -1,31 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { ICommandHooks, TypeScriptFunction, TypeScriptFunctionProps } from '../../src';
 import { composeBanner } from '../../src/function/private/bundler';
-import { isolateBundleCache, tempDir } from '../helpers/fixtures';
+import { installFixtureProject, isolateBundleCache, tempDir } from '../helpers/fixtures';
 import { runBundle } from '../helpers/run-bundle';
 
 isolateBundleCache();
-const REPO_NODE_MODULES = join(__dirname, '..', '..', 'node_modules');
-
-/**
- * The cjs-interop fixture as an installed project: its package
- * `reads-own-file` copied into node_modules (as `npm install` of the
- * `file:` dependency would), and the repo's esbuild linked in.
- */
-function installFixture(): string {
-  const project = join(tempDir('cjs-interop-'), 'project');
-  cpSync(join(__dirname, 'fixtures', 'cjs-interop'), project, { recursive: true });
-  mkdirSync(join(project, 'node_modules'));
-  cpSync(join(project, 'packages', 'reads-own-file'), join(project, 'node_modules', 'reads-own-file'), { recursive: true });
-  symlinkSync(join(REPO_NODE_MODULES, 'esbuild'), join(project, 'node_modules', 'esbuild'), 'dir');
-  return project;
-}
-
-const PROJECT = installFixture();
+const PROJECT = installFixtureProject(join(__dirname, 'fixtures', 'cjs-interop'), 'cjs-interop-');
 
 /** What a user adds so the package finds its data file next to the bundle (NodejsFunction users do the same). */
 const copyGreeting: ICommandHooks = {

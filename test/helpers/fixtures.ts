@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -30,6 +30,24 @@ export function copyToTemp(dir: string, prefix?: string, options: { linkNodeModu
     symlinkSync(join(__dirname, '..', '..', 'node_modules'), join(target, 'node_modules'), 'dir');
   }
   return target;
+}
+
+/**
+ * Copies a fixture project whose dependencies are local packages (its
+ * `packages/*`, each a `file:` dependency of its package.json) into a fresh
+ * temporary folder and installs them as npm would: copied into
+ * `node_modules/<name>`. The repo's esbuild is linked in.
+ */
+export function installFixtureProject(dir: string, prefix?: string): string {
+  const project = copyToTemp(dir, prefix, { linkNodeModules: false });
+  const modules = join(project, 'node_modules');
+  mkdirSync(modules);
+  for (const pkg of readdirSync(join(project, 'packages'))) {
+    const name = (JSON.parse(readFileSync(join(project, 'packages', pkg, 'package.json'), 'utf8')) as { name: string }).name;
+    cpSync(join(project, 'packages', pkg), join(modules, name), { recursive: true });
+  }
+  symlinkSync(join(__dirname, '..', '..', 'node_modules', 'esbuild'), join(modules, 'esbuild'), 'dir');
+  return project;
 }
 
 /**

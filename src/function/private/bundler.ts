@@ -369,6 +369,33 @@ function reachableInputs(metafile: Metafile, entry: string): string[] {
   return [...seen];
 }
 
+/**
+ * What to do about native addons (`.node` files) that esbuild was asked to
+ * bundle: esbuild cannot, so the package that holds them has to be
+ * installed into the asset instead.
+ */
+export function nativeHint(err: unknown): string {
+  const texts = ((err as { errors?: { text?: string }[] }).errors ?? []).map((e) => e.text ?? '');
+  if (texts.length === 0) texts.push((err as Error).message ?? '');
+  const files = texts.flatMap((text) => [...text.matchAll(/No loader is configured for "\.node" files: (\S+)/g)].map((m) => m[1]));
+  if (files.length === 0) return '';
+  const packages = new Set<string>();
+  const own: string[] = [];
+  for (const file of files) {
+    const match = /(?:^|[\\/])node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/](?!.*node_modules[\\/])/.exec(file);
+    if (match) packages.add(match[1].replace(/\\/g, '/'));
+    else own.push(file);
+  }
+  const lines: string[] = [];
+  for (const name of packages) {
+    lines.push(`'${name}' is a native package (it loads a compiled .node addon, which cannot be bundled): add it to bundling.nodeModules (e.g. nodeModules: ['${name}']) so it is installed into the asset for the function's architecture.`);
+  }
+  if (own.length > 0) {
+    lines.push(`${own.join(', ')} is a native addon of the project itself: build it for the function's architecture and load it with bundling.loader { '.node': 'file' } or copy it in a commandHooks.afterBundling command.`);
+  }
+  return `\n${lines.join('\n')}`;
+}
+
 /** Builds a plan's asset (or takes esbuild's output from a shared call) and caches it. */
 export function buildBundle(plan: BundlePlan, prebuilt?: PrebuiltOutput): BundleResult {
   const { req, esbuild, format, bundleFile, entryRel, options, nodeModules, nodeModuleVersions, hookCommands } = plan;
@@ -386,7 +413,7 @@ export function buildBundle(plan: BundlePlan, prebuilt?: PrebuiltOutput): Bundle
       try {
         result = esbuild.api.buildSync(options);
       } catch (err) {
-        throw new Error(`${req.label}: esbuild failed to bundle ${entryRel}:\n${(err as Error).message}`);
+        throw new Error(`${req.label}: esbuild failed to bundle ${entryRel}:\n${(err as Error).message}${nativeHint(err)}`);
       }
     }
     const metafile = result.metafile;
