@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { BundlingOptions } from './bundling-options';
 import { buildBundle, BundlePlan, BundleResult, cachedBundle, canShareBuild, planBundle } from './private/bundler';
 import { buildPendingBundles, deferBundle, PendingBundleCode } from './private/deferred-bundles';
+import { checkKnownKeys } from './private/known-props';
 import { cacheDirFor, findProjectRoot } from './private/project';
 import { reportLine } from './private/report';
 import { FunctionRuntime } from './runtime';
@@ -199,6 +200,8 @@ interface Prepared {
 
 /** Validates the props and plans the bundle (its esbuild options and cache slot). */
 function prepare(label: string, props: TypeScriptFunctionProps): Prepared {
+  if (!props || typeof props !== 'object') throw propError(label, 'props', 'are required: at least { entry }.');
+  checkKnownKeys(label, props);
   if (!props.entry) throw propError(label, 'entry', 'is required: the path of the handler source file.');
   const entry = isAbsolute(props.entry) ? props.entry : resolve(props.entry);
   if (!existsSync(entry) || !statSync(entry).isFile()) {

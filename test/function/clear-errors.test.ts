@@ -62,10 +62,12 @@ describe('a native package left to be bundled', () => {
   });
 
   test('the hint reads nested and unscoped packages, and the project\'s own addons', () => {
-    const err = { errors: [
-      { text: 'No loader is configured for ".node" files: node_modules/a/node_modules/bcrypt/lib/binding/bcrypt_lib.node' },
-      { text: 'No loader is configured for ".node" files: native/addon.node' },
-    ] };
+    const err = {
+      errors: [
+        { text: 'No loader is configured for ".node" files: node_modules/a/node_modules/bcrypt/lib/binding/bcrypt_lib.node' },
+        { text: 'No loader is configured for ".node" files: native/addon.node' },
+      ],
+    };
     const hint = nativeHint(err);
     expect(hint).toContain("'bcrypt' is a native package");
     expect(hint).not.toContain("'a' is");
