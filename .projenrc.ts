@@ -108,14 +108,21 @@ for (const dir of ['examples', 'bench', 'scripts', 'integ']) {
 }
 
 // Runtime assets (authorizer handler, runtime interface client, CLI) are
-// bundled with esbuild, before compile (so the package has them) and before
-// tests (so tests use what ships).
+// bundled with esbuild as the first step of compile (so `npx projen
+// compile` alone gives a complete package) and before tests (so tests use
+// what ships).
 const buildRuntime = project.addTask('build:runtime', {
   description: 'Bundle src/runtime (authorizer, runtime client, emulator, CLI) into assets/',
   exec: 'tsx scripts/build-runtime.ts',
 });
-project.preCompileTask.spawn(buildRuntime);
+project.compileTask.prependSpawn(buildRuntime);
 project.testTask.prependSpawn(buildRuntime);
+// ...and packing refuses a package without them (scripts/check-package.ts):
+// every jsii-pacmak target packs the npm tarball (Python, Java, .NET and Go
+// packages embed it), so every package:* task checks first
+const packageTasks = project.tasks.all.filter((task) => task.name.startsWith('package:'));
+if (!packageTasks.some((task) => task.name === 'package:js')) throw new Error('.projenrc.ts: the jsii project has no package:js task to guard');
+for (const task of packageTasks) task.prependExec('tsx scripts/check-package.ts');
 
 project.addTask('demo', {
   description: 'Synthesize examples/app with the cdk CLI into cdk.out and run its functions locally',

@@ -7,45 +7,10 @@
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { build, BuildOptions } from 'esbuild';
+import { build } from 'esbuild';
+import { RUNTIME_ASSETS as ENTRIES } from './runtime-assets';
 
 const root = join(__dirname, '..');
-
-interface Entry {
-  /** source, relative to the repo root */
-  readonly src: string;
-  /** output file, relative to the repo root */
-  readonly out: string;
-  readonly options: BuildOptions;
-}
-
-const ENTRIES: Entry[] = [
-  {
-    // Runs inside Lambda (nodejs20.x and newer): ESM, minified, nothing external.
-    src: 'src/runtime/authorizer/index.ts',
-    out: 'assets/authorizer/index.mjs',
-    options: { format: 'esm', platform: 'node', target: 'node20', minify: true },
-  },
-  {
-    // Runs in any engine with fetch (Node.js, Bun, ...) as a Lambda bootstrap loop.
-    src: 'src/runtime/ric/bootstrap.ts',
-    out: 'assets/ric/bootstrap.mjs',
-    options: { format: 'esm', platform: 'node', target: 'es2022', minify: false },
-  },
-  {
-    // The ts-lambda command, run by Node.js 20+ on a developer's machine.
-    src: 'src/runtime/cli/main.ts',
-    out: 'assets/cli/ts-lambda.cjs',
-    options: {
-      format: 'cjs',
-      platform: 'node',
-      target: 'node20',
-      banner: { js: '#!/usr/bin/env node' },
-      // resolved at run time from the user's project
-      external: ['aws-cdk-lib', 'constructs', 'esbuild', 'esbuild-wasm'],
-    },
-  },
-];
 
 async function main(): Promise<void> {
   const pending: string[] = [];
