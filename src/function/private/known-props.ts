@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { editDistance } from '../../private/edit-distance';
 import { propError } from '../../private/errors';
 import type { BundlingOptions } from '../bundling-options';
 import type { TypeScriptFunctionProps } from '../typescript-function';
@@ -209,24 +210,11 @@ export function installedFunctionOptionKeys(): Set<string> {
 function suggest(key: string, names: string[]): string {
   let best: { name: string; distance: number } | undefined;
   for (const name of names) {
-    const distance = editDistance(key.toLowerCase(), name.toLowerCase());
+    const distance = editDistance(key, name);
     if (!best || distance < best.distance) best = { name, distance };
   }
   if (best && best.distance <= Math.max(2, Math.floor(key.length / 3))) return `: did you mean ${best.name}?`;
   return names.length <= 25 ? `; allowed: ${[...names].sort().join(', ')}.` : ' (see TypeScriptFunctionProps).';
-}
-
-/** Levenshtein distance. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }
 
 /** The names the checks allow, for tests. */
