@@ -222,19 +222,22 @@ export function planBundle(req: BundleRequest): BundlePlan {
 
 const entryFormats: FileMemo<string | undefined> = new Map();
 
+/** Text that CommonJS exports need (`module.exports`, `exports.x`, `exports[x]`, `defineProperty(exports, ...)`): a file without any is not parsed. */
+const COMMONJS_HINT = /\bmodule\s*\.\s*exports\b|\bexports\s*[.[]|\(\s*exports\s*,/;
+
 /**
  * Says why an entry is CommonJS (for the report), or undefined when it is
  * not: a `.cts` or `.cjs` file is CommonJS by its extension (as for Node.js
  * and TypeScript); any other is when esbuild finds CommonJS exports in it
- * (`module.exports`, `exports.x`). Only files that mention `module` or
- * `exports` are parsed, once per content; parsing follows no import.
+ * (`module.exports`, `exports.x`). Only files whose text has such an
+ * export are parsed, once per content; parsing follows no import.
  */
 function commonJsEntryKind(api: EsbuildApi, projectRoot: string, entry: string): string | undefined {
   const ext = extname(entry);
   if (ext === '.cts' || ext === '.cjs') return `the entry is a ${ext} file`;
   if (ext === '.mts' || ext === '.mjs') return undefined;
   return memoByFile(entryFormats, entry, (path) => {
-    if (!/\b(module|exports)\b/.test(readFileSync(path, 'utf8'))) return undefined;
+    if (!COMMONJS_HINT.test(readFileSync(path, 'utf8'))) return undefined;
     try {
       const probe = api.buildSync({
         entryPoints: [path],

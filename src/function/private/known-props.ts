@@ -163,7 +163,7 @@ export function checkKnownKeys(label: string, props: object): void {
   }
   for (const key of unknownKeys(bundling ?? {}, (k) => k in BUNDLING_KEYS)) {
     const advice = NODEJS_BUNDLING_OPTIONS[key];
-    if (advice && key === 'bundleAwsSDK') problems.push(`bundling.${key} is not a bundling option: did you mean bundleAwsSdk? (NodejsFunction's \`bundleAwsSDK\` ${advice})`);
+    if (advice && key === 'bundleAwsSDK') problems.push(`bundling.${key} is not a bundling option: did you mean bundleAwsSdk? (NodejsFunction spells it bundleAwsSDK)`);
     else if (advice) problems.push(`bundling.${key} is NodejsFunction's and ${advice}`);
     else if (key in OWN_KEYS || isFunctionPropKey(key)) problems.push(`bundling.${key} is not a bundling option: did you mean the top-level prop ${key}?`);
     else problems.push(`bundling.${key} is not a bundling option${suggest(key, Object.keys(BUNDLING_KEYS))}`);
