@@ -45,6 +45,16 @@ describe('CommonJS code in the default ESM bundle has __dirname and __filename',
     expect(source).toMatch(/\bvar __dirname\d* = dirname\(fileURLToPath\(import\.meta\.url\)\)/);
   });
 
+  test('functions bundled together in one esbuild call get the shim each', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Shared');
+    const where = new TypeScriptFunction(stack, 'Where', { entry: join(PROJECT, 'src', 'where.ts') });
+    const elsewhere = new TypeScriptFunction(stack, 'Elsewhere', { entry: join(PROJECT, 'src', 'where-else.ts') });
+    app.synth();
+    expect(runBundle(where.assetPath, 'index.mjs', 'handler', {})).toEqual({ file: 'index.mjs', entry: 'where' });
+    expect(runBundle(elsewhere.assetPath, 'index.mjs', 'handler', {})).toEqual({ file: 'index.mjs', entry: 'where-else' });
+  });
+
   test('a bundle that does not use them is unchanged: no shim', () => {
     const fn = build({ entry: join(__dirname, 'fixtures', 'basic', 'src', 'hello.ts') });
     const source = readFileSync(join(fn.assetPath, 'index.mjs'), 'utf8');
