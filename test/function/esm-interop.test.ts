@@ -94,6 +94,14 @@ describe("the user's banner", () => {
     expect(runBundle(fn.assetPath, 'index.mjs', 'handler', { wait: '1s' })).toMatchObject({ waitMs: 1000 });
   });
 
+  test("NodejsFunction's full ESM recipe (require, __filename, __dirname in the banner) works with a package that uses them", () => {
+    const recipe = "import { createRequire } from 'module'; import { fileURLToPath } from 'url'; import { dirname } from 'path';"
+      + ' const require = createRequire(import.meta.url); const __filename = fileURLToPath(import.meta.url); const __dirname = dirname(__filename);';
+    const fn = build({ entry: join(PROJECT, 'src', 'where.ts'), bundling: { banner: recipe } });
+    expect(readFileSync(join(fn.assetPath, 'index.mjs'), 'utf8').startsWith(`${recipe}\n`)).toBe(true);
+    expect(runBundle(fn.assetPath, 'index.mjs', 'handler', {})).toEqual({ file: 'index.mjs', entry: 'where' });
+  });
+
   test('a banner that calls require() without declaring it gets ours before it', () => {
     const banner = "const __os = require('node:os');";
     expect(composeBanner(true, banner).split('\n')).toEqual([expect.stringContaining('createRequire'), banner]);

@@ -595,7 +595,7 @@ function commonJsExports(api: EsbuildApi, projectRoot: string, entryRel: string)
     return undefined;
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const lexer = require('cjs-module-lexer') as { initSync?: () => void; parse(code: string): { exports: string[]; reexports: string[] } };
+  const lexer = require('cjs-module-lexer') as { parse(code: string): { exports: string[]; reexports: string[] } };
   let parsed: { exports: string[]; reexports: string[] };
   try {
     parsed = lexer.parse(code);
