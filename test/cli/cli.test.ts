@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, runCli, synthApp } from './helpers';
+import { needs, testNeeding } from '../helpers/external-tool';
 import { eventPath } from '../helpers/fixtures';
-import { needs, testNeeding } from '../helpers/machine';
 
 /** arm64 emulation is only needed (and tested) on x86_64 machines. */
 const onX64 = testNeeding(needs.x64Host());

@@ -4,8 +4,8 @@ import { FunctionInfo } from '../../src/runtime/cli/assembly';
 import { functionConfig } from '../../src/runtime/cli/runner';
 import { bunAssetCommand, providedCommand } from '../../src/runtime/emulator';
 import { ELF_AARCH64, elfHeader } from '../helpers/elf';
+import { needs, testNeeding } from '../helpers/external-tool';
 import { tempDir } from '../helpers/fixtures';
-import { needs, testNeeding } from '../helpers/machine';
 
 function info(codeDir: string, architecture: 'arm64' | 'x86_64' = 'x86_64'): FunctionInfo {
   return {

@@ -6,7 +6,7 @@
  * @oven/bun-linux-x64 and -aarch64, fetched at install time by
  * scripts/prefetch-engines.sh (which .ci/run runs), so this test needs no
  * network. Where they (or qemu) are missing, the tests say so and skip, and
- * fail under CI=true (test/helpers/machine.ts).
+ * fail under CI=true (test/helpers/external-tool.ts).
  */
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -14,8 +14,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { body, FIXTURES } from './helpers';
 import { FunctionRuntime, TypeScriptFunction } from '../../src';
 import { bunAssetCommand, LambdaEmulator, QEMU_ARM64_PREFIX } from '../../src/runtime/emulator';
+import { BUN_VERSION, needs, prefetchedBun as bun, testNeeding } from '../helpers/external-tool';
 import { isolateBundleCache, loadEvent } from '../helpers/fixtures';
-import { BUN_VERSION, needs, prefetchedBun as bun, testNeeding } from '../helpers/machine';
 
 isolateBundleCache();
 

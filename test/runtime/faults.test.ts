@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { body, FIXTURES, nodeFunction, processGone, useEmulator } from './helpers';
 import { LambdaEmulator, QEMU_ARM64_PREFIX } from '../../src/runtime/emulator';
-import { ARM64_LOADER, needs, testNeeding } from '../helpers/machine';
+import { ARM64_LOADER, needs, testNeeding } from '../helpers/external-tool';
 
 const fixture = useEmulator((bootstrap) => {
   const fn = (name: string, handler: string, extra = {}) => nodeFunction(bootstrap, name, 'faults', handler, extra);

@@ -5,8 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decide, Need, needs, onCi, prefetchedArm64Node, prefetchedBun } from './external-tool';
 import { tempDir } from './fixtures';
-import { decide, Need, needs, onCi, prefetchedArm64Node, prefetchedBun } from './machine';
 
 const ROOT = join(__dirname, '..', '..');
 const present: Need = { installable: true, missing: () => undefined };
@@ -41,7 +41,14 @@ describe('decide', () => {
     expect(decide([present, absentTool], { CI: 'true' })).toEqual({ run: false, skip: false, reason: 'no frobnicator' });
     expect(decide([absentTool], { CI: '1' })).toMatchObject({ skip: false });
     expect(decide([absentTool], { CI: 'false' })).toMatchObject({ skip: true });
+    expect(decide([absentTool], { CI: 'no' })).toMatchObject({ skip: true });
     expect(decide([absentTool], { CI: '' })).toMatchObject({ skip: true });
+  });
+
+  test('a reason found by the caller (a string; undefined when the tool is there) is a need too', () => {
+    expect(decide([undefined], { CI: 'true' })).toEqual({ run: true });
+    expect(decide(['cfn-lint 1.0 is not installed'], {})).toEqual({ run: false, skip: true, reason: 'cfn-lint 1.0 is not installed' });
+    expect(decide(['cfn-lint 1.0 is not installed', absentTool], { CI: 'true' })).toEqual({ run: false, skip: false, reason: 'cfn-lint 1.0 is not installed; no frobnicator' });
   });
 
   test('another host architecture is a skip even under CI: nothing to install', () => {
@@ -82,7 +89,7 @@ describe('needs read the machine when asked', () => {
 describe('in a jest run (a test file needing the Bun engine, with an empty cache)', () => {
   const run = (ci: string | undefined) => spawnSync(process.execPath, [
     join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', '--coverage=false', '--reporters=default',
-    '--testPathIgnorePatterns=/node_modules/', '--testMatch=**/test/helpers/machine-fixture/machine-needs.fixture.ts',
+    '--testPathIgnorePatterns=/node_modules/', '--testMatch=**/test/helpers/external-tool-fixture/needs.fixture.ts',
   ], {
     cwd: ROOT,
     encoding: 'utf8',
