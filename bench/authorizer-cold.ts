@@ -11,8 +11,9 @@
  * all four on the same runtime (nodejs24.x, arm64, 256 MB; run natively on
  * this host's Node.js by `ts-lambda invoke`), each verifying an RS256 token
  * against a JWKS that an HTTPS server on 127.0.0.1 serves (a self-signed
- * certificate, given to every function as NODE_EXTRA_CA_CERTS, as Lambda
- * gives its own CA file). Every `ts-lambda invoke` is a fresh environment,
+ * certificate made with the `openssl` command, given to every function as
+ * NODE_EXTRA_CA_CERTS, as Lambda gives its own CA file; aws-jwt-verify
+ * fetches over https only). Every `ts-lambda invoke` is a fresh environment,
  * so each call is a cold start: the emulator's init duration (process start
  * to the first `next`), the first invocation's duration (the JWKS fetch
  * included, for all three verifiers) and the peak RSS of the runtime process.
