@@ -5,33 +5,19 @@
  * before anyone deploys it. The engines come from the npm packages
  * @oven/bun-linux-x64 and -aarch64, fetched at install time by
  * scripts/prefetch-engines.sh (which .ci/run runs), so this test needs no
- * network. Where they (or qemu) are missing, the tests say so and skip.
+ * network. Where they (or qemu) are missing, the tests say so and skip, and
+ * fail under CI=true (test/helpers/external-tool.ts).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { body, FIXTURES } from './helpers';
 import { FunctionRuntime, TypeScriptFunction } from '../../src';
 import { bunAssetCommand, LambdaEmulator, QEMU_ARM64_PREFIX } from '../../src/runtime/emulator';
+import { BUN_VERSION, needs, prefetchedBun as bun, testNeeding } from '../helpers/external-tool';
 import { isolateBundleCache, loadEvent } from '../helpers/fixtures';
 
 isolateBundleCache();
-
-const BUN_VERSION = process.env.BUN_VERSION ?? '1.4.5';
-const engines = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cdk-ts-lambda', 'test-engines');
-const bun = (arch: string) => join(engines, `bun-${BUN_VERSION}-${arch}`, 'package', 'bin', 'bun');
-const hasQemu = spawnSync('qemu-aarch64-static', ['--version']).status === 0;
-const x64Host = process.arch === 'x64';
-
-function skipReason(arch: 'x64' | 'arm64'): string | undefined {
-  if (!x64Host) return 'these tests are written for an x86_64 host';
-  if (!existsSync(bun(arch))) return `no Bun ${BUN_VERSION} ${arch} engine in ${engines}: run scripts/prefetch-engines.sh`;
-  if (arch === 'arm64' && !hasQemu) return 'qemu-user is not installed (apt-get install qemu-user-static libc6-arm64-cross)';
-  return undefined;
-}
 
 async function runThroughEmulator(arch: 'x64' | 'arm64'): Promise<{ body: any; log: string }> {
   const stack = new Stack(new App(), `BunReal${arch}`);
@@ -64,12 +50,10 @@ async function runThroughEmulator(arch: 'x64' | 'arm64'): Promise<{ body: any; l
 }
 
 for (const arch of ['x64', 'arm64'] as const) {
-  const reason = skipReason(arch);
-  if (reason) {
-    test.skip(`real Bun ${arch}: ${reason}`, () => undefined);
-    continue;
-  }
-  test(`real Bun ${BUN_VERSION} (${arch}${arch === 'arm64' ? ', under qemu-user' : ''}) answers a real HTTP API event`, async () => {
+  const withEngine = arch === 'arm64'
+    ? testNeeding(needs.x64Host(), needs.bun(arch), needs.qemuUser())
+    : testNeeding(needs.x64Host(), needs.bun(arch));
+  withEngine(`real Bun ${BUN_VERSION} (${arch}${arch === 'arm64' ? ', under qemu-user' : ''}) answers a real HTTP API event`, async () => {
     const { body: answer } = await runThroughEmulator(arch);
     expect(answer).toMatchObject({ statusCode: 200 });
     expect(JSON.parse(answer.body)).toEqual({ method: 'GET', path: '/my/path', engine: 'bun' });

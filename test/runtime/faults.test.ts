@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { body, FIXTURES, nodeFunction, processGone, useEmulator } from './helpers';
 import { LambdaEmulator, QEMU_ARM64_PREFIX } from '../../src/runtime/emulator';
+import { ARM64_LOADER, needs, testNeeding } from '../helpers/external-tool';
 
 const fixture = useEmulator((bootstrap) => {
   const fn = (name: string, handler: string, extra = {}) => nodeFunction(bootstrap, name, 'faults', handler, extra);
@@ -130,9 +131,9 @@ test('a custom runtime (provided.al2023) bootstrap script that starts an engine 
   expect(body(result)).toEqual({ runtime: 'provided', executionEnv: null, event: { n: 7 } });
 });
 
-test('an arm64 process under the qemu-user prefix: it runs, its output is captured, its exit is a Runtime.ExitError', async () => {
+testNeeding(needs.qemuUser())('an arm64 process under the qemu-user prefix: it runs, its output is captured, its exit is a Runtime.ExitError', async () => {
   // the arm64 dynamic loader is an arm64 executable every arm64 cross libc has; `--version` prints and exits 0
-  const loader = '/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1';
+  const loader = ARM64_LOADER;
   const own = await LambdaEmulator.start({
     functions: [{
       name: 'arm64',
