@@ -17,7 +17,7 @@ function nag(props: Partial<HttpApiFunctionProps>): { errors: string[]; warnings
   new HttpApiFunction(stack, 'Pets', { entry: ENTRY, ...props });
   Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true }));
   const annotations = Annotations.fromStack(stack);
-  const text = (found: { entry: { data: unknown }; id: string }[]) => found.map((m) => `${m.id}: ${String(m.entry.data)}`);
+  const text = (found: { entry: { data?: unknown }; id: string }[]) => found.map((m) => `${m.id}: ${String(m.entry.data)}`);
   return {
     errors: text(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))),
     warnings: text(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))),

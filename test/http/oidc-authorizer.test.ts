@@ -69,7 +69,7 @@ describe('HttpApiFunction with OidcAuthorizer', () => {
     const checked = synth().stack;
     Aspects.of(checked).add(new AwsSolutionsChecks({ verbose: true }));
     const annotations = Annotations.fromStack(checked);
-    const text = (found: { entry: { data: unknown }; id: string }[]) => found.map((m) => `${m.id}: ${String(m.entry.data)}`);
+    const text = (found: { entry: { data?: unknown }; id: string }[]) => found.map((m) => `${m.id}: ${String(m.entry.data)}`);
     expect(text(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')))).toEqual([]);
     expect(text(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')))).toEqual([]);
   });
