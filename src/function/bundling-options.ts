@@ -101,9 +101,10 @@ export interface BundlingOptions {
 
   /**
    * Packages installed into the asset's `node_modules` instead of being
-   * bundled, at the versions of the project's `package-lock.json`, for the
-   * function's architecture (npm `--cpu`/`--os`), so native packages get
-   * the right build. Implies that they are external.
+   * bundled, by the project's own package manager from its lockfile (npm,
+   * pnpm, Yarn 1, Yarn 2+), exactly as locked for the handler's package
+   * with their dependencies, for the function's architecture, so native
+   * packages get the right build. Implies that they are external.
    * @default []
    */
   readonly nodeModules?: string[];

@@ -62,7 +62,7 @@ describe('synth-time errors name the prop and what is allowed', () => {
 
   test('a nodeModule that the project does not have', () => {
     expect(() => build({ bundling: { nodeModules: ['left-pad-not-installed'] } }))
-      .toThrow(/bundling\.nodeModules lists 'left-pad-not-installed', which is neither in .*package-lock\.json nor installed/);
+      .toThrow(/bundling\.nodeModules lists 'left-pad-not-installed', which is not a dependency of .*package\.json\. Add it \(with npm install\) so package-lock\.json locks it/);
   });
 
   test('maxSize: a bundle over budget fails synth with its size and largest inputs', () => {

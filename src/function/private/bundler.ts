@@ -1,4 +1,4 @@
-import { execFileSync, execSync } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -7,7 +7,8 @@ import { EsbuildApi, EsbuildResult, Metafile, resolveEsbuild, ResolvedEsbuild } 
 import { FileMemo, memoByFile } from './file-memo';
 import { fileSha256, sha256 } from './hash';
 import { nativeMismatches } from './native-arch';
-import { findUp, lockedVersion } from './project';
+import { installNodeModules, NodeModulesPlan, planNodeModules } from './node-modules';
+import { findUp } from './project';
 import { RuntimeAssetContext, RuntimeBundlingDefaults } from './runtime-contract';
 import { dropSources, SourceMapV3 } from './sourcemap';
 
@@ -79,7 +80,7 @@ export interface BundlePlan {
   readonly virtualOut: string;
   readonly options: Record<string, unknown>;
   readonly nodeModules: string[];
-  readonly nodeModuleVersions: { [name: string]: string };
+  readonly nodeModulesPlan?: NodeModulesPlan;
   readonly hookCommands?: { beforeBundling: string[]; beforeInstall: string[]; afterBundling: string[] };
   readonly key: string;
   readonly slot: string;
@@ -117,14 +118,7 @@ export function planBundle(req: BundleRequest): BundlePlan {
   const bundleFile = format === OutputFormat.ESM ? 'index.mjs' : 'index.js';
 
   const nodeModules = [...(b.nodeModules ?? [])].sort();
-  const nodeModuleVersions: { [name: string]: string } = {};
-  for (const name of nodeModules) {
-    const locked = lockedVersion(req.projectRoot, name);
-    if (!locked) {
-      throw new Error(`${req.label}: bundling.nodeModules lists '${name}', which is neither in ${req.projectRoot}/package-lock.json nor installed in its node_modules. Install it in the project first (npm install ${name}).`);
-    }
-    nodeModuleVersions[name] = locked.version;
-  }
+  const nodeModulesPlan = nodeModules.length > 0 ? planNodeModules(req.label, req.projectRoot, req.entry, nodeModules) : undefined;
 
   const external = [
     ...(b.externalModules ?? []),
@@ -190,7 +184,7 @@ export function planBundle(req: BundleRequest): BundlePlan {
     runtime: req.runtime.cacheKey,
     architecture: req.architecture,
     handler: req.handler,
-    nodeModuleVersions,
+    nodeModules: nodeModulesPlan ? { names: nodeModules, lockfile: nodeModulesPlan.key } : undefined,
     hookCommands,
     metafile: b.metafile ?? false,
   });
@@ -211,7 +205,7 @@ export function planBundle(req: BundleRequest): BundlePlan {
     virtualOut,
     options,
     nodeModules,
-    nodeModuleVersions,
+    nodeModulesPlan,
     hookCommands,
     key,
     slot,
@@ -401,7 +395,7 @@ export function nativeHint(err: unknown): string {
 
 /** Builds a plan's asset (or takes esbuild's output from a shared call) and caches it. */
 export function buildBundle(plan: BundlePlan, prebuilt?: PrebuiltOutput): BundleResult {
-  const { req, esbuild, format, bundleFile, entryRel, options, nodeModules, nodeModuleVersions, hookCommands } = plan;
+  const { req, esbuild, format, bundleFile, entryRel, options, nodeModulesPlan, hookCommands } = plan;
   const { key, slot, manifestPath, assetDir } = plan;
   const b = req.bundling;
   const virtualOut = prebuilt?.virtualOut ?? plan.virtualOut;
@@ -447,9 +441,9 @@ export function buildBundle(plan: BundlePlan, prebuilt?: PrebuiltOutput): Bundle
     }
     if (b.metafile) writeFileSync(join(work, 'index.meta.json'), JSON.stringify(metafile));
 
-    if (nodeModules.length > 0) {
+    if (nodeModulesPlan) {
       runHooks(hookCommands?.beforeInstall, req.projectRoot, work, `${req.label}: bundling.commandHooks.beforeInstall`);
-      installNodeModules(req, work, nodeModuleVersions);
+      installNodeModules(nodeModulesPlan, req.label, req.cacheDir, req.architecture, work);
     }
 
     req.prepareAsset({ assetDir: work, cacheDir: req.cacheDir, bundleFile, handler: req.handler });
@@ -604,19 +598,6 @@ function commonJsExports(api: EsbuildApi, projectRoot: string, entryRel: string)
   }
   if (parsed.reexports.length > 0 || parsed.exports.length === 0) return undefined;
   return [...new Set(parsed.exports)].filter((name) => name !== '__esModule');
-}
-
-function installNodeModules(req: BundleRequest, dir: string, versions: { [name: string]: string }): void {
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'cdk-ts-lambda-asset', private: true, dependencies: versions }, null, 2));
-  const cpu = req.architecture === 'arm64' ? 'arm64' : 'x64';
-  const args = ['install', '--omit=dev', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts',
-    `--cpu=${cpu}`, '--os=linux', '--libc=glibc', '--loglevel=error'];
-  try {
-    execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (err) {
-    const e = err as { stderr?: Buffer; message: string };
-    throw new Error(`${req.label}: bundling.nodeModules: \`npm ${args.join(' ')}\` failed:\n${e.stderr?.toString() || e.message}`);
-  }
 }
 
 function runHooks(commands: string[] | undefined, cwd: string, outputDir: string, label: string): void {

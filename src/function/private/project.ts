@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, parse } from 'node:path';
-import { FileMemo, memoByFile } from './file-memo';
 
 const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb'];
 
@@ -32,28 +31,49 @@ export function cacheDirFor(projectRoot: string): string {
   return join(projectRoot, '.cdk-ts-lambda-cache');
 }
 
-/**
- * The version of an installed package as the project pins it: from
- * package-lock.json when there is one, else from node_modules.
- */
-export function lockedVersion(projectRoot: string, name: string): { version: string; source: string } | undefined {
-  for (const lockName of ['package-lock.json', 'npm-shrinkwrap.json']) {
-    const lockPath = join(projectRoot, lockName);
-    if (!existsSync(lockPath)) continue;
-    const lock = readLockfile(lockPath);
-    const pkg = lock.packages?.[`node_modules/${name}`] ?? lock.dependencies?.[name];
-    if (pkg?.version) return { version: pkg.version, source: lockName };
-  }
-  const installed = join(projectRoot, 'node_modules', name, 'package.json');
-  if (existsSync(installed)) {
-    return { version: JSON.parse(readFileSync(installed, 'utf8')).version, source: `node_modules/${name}/package.json` };
-  }
-  return undefined;
+/** The package managers whose lockfiles `bundling.nodeModules` installs from. */
+export type PackageManagerName = 'npm' | 'pnpm' | 'yarn-classic' | 'yarn-berry';
+
+/** A project's lockfile and the package manager it belongs to. */
+export interface ProjectLockfile {
+  readonly manager: PackageManagerName;
+  /** Absolute path of the lockfile. */
+  readonly path: string;
+  /** Its file name, e.g. `pnpm-lock.yaml`. */
+  readonly name: string;
 }
 
-const lockfiles: FileMemo<any> = new Map();
+/** What `bundling.nodeModules` supports, for error messages and the README. */
+export const SUPPORTED_LOCKFILES = 'package-lock.json or npm-shrinkwrap.json (npm), pnpm-lock.yaml (pnpm), yarn.lock (Yarn classic, or Yarn 2+ installed with nodeLinker node-modules)';
 
-/** A parsed npm lockfile, parsed once per process while it is unchanged. */
-function readLockfile(path: string): any {
-  return memoByFile(lockfiles, path, (p) => JSON.parse(readFileSync(p, 'utf8')));
+/**
+ * The lockfile of a project root and its package manager. Throws, naming
+ * the files looked for, when there is none, when there are two of different
+ * managers, or when it is Bun's (not supported).
+ */
+export function projectLockfile(projectRoot: string, label: string): ProjectLockfile {
+  const found = LOCKFILES.filter((f) => existsSync(join(projectRoot, f)));
+  const what = `${label}: bundling.nodeModules are installed from the project's lockfile with its own package manager`;
+  if (found.length === 0) {
+    throw new Error(`${what}, and ${projectRoot} has none. Supported: ${SUPPORTED_LOCKFILES}. Install the project with its package manager first (e.g. npm install), or set bundling.projectRoot to the folder that holds the lockfile.`);
+  }
+  const bun = found.find((f) => f.startsWith('bun.'));
+  if (bun) {
+    throw new Error(`${what}; ${join(projectRoot, bun)} is Bun's, which is not supported. Supported: ${SUPPORTED_LOCKFILES}.`);
+  }
+  const managers = new Set(found.map((f) => managerOfName(f)));
+  if (managers.size > 1) {
+    throw new Error(`${what}, and ${projectRoot} has several: ${found.join(', ')}. Keep the lockfile of the package manager the project uses.`);
+  }
+  const name = found[0];
+  const path = join(projectRoot, name);
+  let manager = managerOfName(name);
+  if (manager === 'yarn-classic' && /^__metadata:/m.test(readFileSync(path, 'utf8'))) manager = 'yarn-berry';
+  return { manager, path, name };
+}
+
+function managerOfName(lockfile: string): PackageManagerName {
+  if (lockfile === 'pnpm-lock.yaml') return 'pnpm';
+  if (lockfile === 'yarn.lock') return 'yarn-classic';
+  return 'npm';
 }
