@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, relative } from 'node:path';
+import { delimiter, join, relative } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -20,7 +20,7 @@ import { copyToTemp, isolateBundleCache, tempDir } from '../helpers/fixtures';
  *
  * pnpm and Yarn 1 must be in PATH (.ci/run installs them); Yarn 4 is the
  * project's own release (yarnPath), taken from the npm registry's
- * @yarnpkg/cli-dist. Without them the tests skip with the reason; under
+ * @yarnpkg/cli-dist; Bun is the one in PATH or the prefetched engine. Without them the tests skip with the reason; under
  * CI=true they fail instead.
  */
 
@@ -42,7 +42,7 @@ const LOCKED_ARM64 = {
 };
 
 function toolVersion(bin: string, cwd?: string): string | undefined {
-  const run = spawnSync(bin, ['--version'], { cwd, encoding: 'utf8' });
+  const run = spawnSync(bin, ['--version'], { cwd, encoding: 'utf8', env: process.env });
   return run.status === 0 ? run.stdout.trim() : undefined;
 }
 
@@ -69,6 +69,11 @@ function yarnBerryRelease(): string | undefined {
   return existsSync(file) ? file : undefined;
 }
 
+// Bun: the one in PATH, else the engine scripts/prefetch-engines.sh fetched for the real-Bun tests
+const BUN_BIN = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cdk-ts-lambda', 'test-engines',
+  `bun-${process.env.BUN_VERSION ?? '1.4.5'}-${process.arch}`, 'package', 'bin');
+if (!toolVersion('bun') && existsSync(join(BUN_BIN, 'bun'))) process.env.PATH = `${BUN_BIN}${delimiter}${process.env.PATH}`;
+const bunMissing = toolVersion('bun') ? undefined : `Bun is neither in PATH nor in ${BUN_BIN} (scripts/prefetch-engines.sh)`;
 const pnpmMissing = toolVersion('pnpm') ? undefined : 'pnpm is not in PATH (npm install -g pnpm@10)';
 const yarnMissing = toolVersion('yarn')?.startsWith('1.') ? undefined : 'Yarn 1 is not in PATH (npm install -g yarn@1)';
 
@@ -99,6 +104,7 @@ const FIXTURES: Fixture[] = [
     },
     install: ['yarn', 'install', '--immutable', '--mode=skip-build'],
   },
+  { name: 'bun-workspace', handlerDir: 'packages/api', missing: bunMissing, install: ['bun', 'install', '--frozen-lockfile', '--ignore-scripts'] },
 ];
 
 /** Every installed package of a node_modules tree: `path` -> `name@version`. */
@@ -151,7 +157,7 @@ function theirs(project: string, fixture: Fixture): string {
   new nodejs.NodejsFunction(stack, 'Fn', {
     entry: join(project, fixture.handlerDir, 'src', 'handler.ts'),
     projectRoot: project,
-    depsLockFilePath: join(project, readdirSync(project).find((f) => /^(package-lock\.json|pnpm-lock\.yaml|yarn\.lock)$/.test(f))!),
+    depsLockFilePath: join(project, readdirSync(project).find((f) => /^(package-lock\.json|pnpm-lock\.yaml|yarn\.lock|bun\.lock)$/.test(f))!),
     runtime: lambda.Runtime.NODEJS_22_X,
     architecture: lambda.Architecture.ARM_64,
     bundling: { nodeModules: ['ms', 'make-dir', 'esbuild'], forceDockerBundling: false, logLevel: nodejs.LogLevel.ERROR },
@@ -181,7 +187,7 @@ describe.each(FIXTURES)('$name', (fixture) => {
     expect(versions(x64)).toEqual({ ...LOCKED_ARM64, '@esbuild/linux-arm64': undefined, '@esbuild/linux-x64': '0.19.12' });
   });
 
-  testWith(fixture.missing)('NodejsFunction on the same project: the same versions, but for the host\'s architecture', () => {
+  testWith(fixture.missing)('NodejsFunction on the same project: the same versions where it follows the lockfile, but for the host\'s architecture', () => {
     const project = copyToTemp(join(PROJECTS, fixture.name), `nm-${fixture.name}-`, { linkNodeModules: false });
     fixture.prepare?.(project);
     let theirsDir: string;
@@ -214,7 +220,7 @@ describe.each(FIXTURES)('$name', (fixture) => {
 const KNOWN_NODEJS_FAILURES: { [fixture: string]: RegExp } = {
   // it writes the handler's versions into a package.json beside the whole
   // workspace's lockfile and runs npm ci, which refuses the pair
-  'npm-workspace': /npm ci|exited with status 1/,
+  'npm-workspace': /Failed to bundle asset Theirs\/Fn\/Code\/Stage.*npm ci --loglevel error run in directory .* exited with status 1/,
 };
 /** Where NodejsFunction installs but not what the lockfile says. */
 const UNLOCKED_BY_NODEJS = ['yarn-berry'];
@@ -236,9 +242,10 @@ describe('errors name the lockfile and what is supported', () => {
       .toThrow(/Fn: bundling.nodeModules are installed from the project's lockfile with its own package manager, and .*project has none\. Supported: package-lock\.json or npm-shrinkwrap\.json \(npm\), pnpm-lock\.yaml \(pnpm\), yarn\.lock/);
   });
 
-  test('Bun\'s lockfile', () => {
-    expect(() => plan(project({ 'package.json': pkg, 'bun.lock': '{}' })))
-      .toThrow(/project\/bun\.lock is Bun's, which is not supported\. Supported: package-lock\.json/);
+  test('Bun\'s binary lockfile', () => {
+    expect(() => plan(project({ 'package.json': pkg, 'bun.lockb': '' })))
+      .toThrow(/project\/bun\.lockb is Bun's binary lockfile, which is not supported\. Supported: package-lock\.json.*bun\.lock \(Bun\)\. Bun writes the text one with `bun install --save-text-lockfile`/);
+    expect(plan(project({ 'package.json': pkg, 'bun.lockb': '', 'bun.lock': '{}' })).lockfile.name).toBe('bun.lock');
   });
 
   test('two managers\' lockfiles', () => {

@@ -13,7 +13,7 @@ import { findUp, PackageManagerName, ProjectLockfile, projectLockfile } from './
  *    and the manager's settings files are copied into a staging folder.
  * 2. The manager installs that copy frozen (npm ci, pnpm install
  *    --frozen-lockfile, yarn --frozen-lockfile, yarn focus under
- *    immutable installs), production dependencies only, no install scripts,
+ *    immutable installs, bun install --frozen-lockfile), production dependencies only, no install scripts,
  *    for Linux on the function's architecture. The installed tree is cached
  *    per lockfile state and architecture, so functions share one install.
  * 3. Each function's asset gets the closure of its nodeModules as Node.js
@@ -25,7 +25,7 @@ import { findUp, PackageManagerName, ProjectLockfile, projectLockfile } from './
  */
 
 /** The files of a project, besides the lockfile and the manifests, that steer its manager. */
-const SETTINGS_FILES = ['.npmrc', '.yarnrc', '.yarnrc.yml', 'pnpm-workspace.yaml', '.pnpmfile.cjs'];
+const SETTINGS_FILES = ['.npmrc', '.yarnrc', '.yarnrc.yml', 'pnpm-workspace.yaml', '.pnpmfile.cjs', 'bunfig.toml'];
 /** Folders the managers read patches or plugins from. */
 const SETTINGS_DIRS = ['patches', join('.yarn', 'patches'), join('.yarn', 'plugins')];
 
@@ -225,7 +225,7 @@ function runInstall(plan: NodeModulesPlan, label: string, stage: string, target:
     writeFileSync(shim, `Object.defineProperty(process, 'arch', { value: ${JSON.stringify(target.cpu)} });\n`);
     env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(shim)}`.trim();
     args = ['install', '--frozen-lockfile', '--production', '--ignore-scripts', '--non-interactive', '--silent', '--no-progress'];
-  } else {
+  } else if (manager === 'yarn-berry') {
     checkYarnMajor(label, stage, plan.lockfile, true);
     const rcFile = join(stage, '.yarnrc.yml');
     const rc = existsSync(rcFile) ? withoutTopLevelKeys(readFileSync(rcFile, 'utf8'), ['supportedArchitectures', 'nodeLinker']) : '';
@@ -233,6 +233,10 @@ function runInstall(plan: NodeModulesPlan, label: string, stage: string, target:
     writeFileSync(rcFile, `${rc.replace(/\n*$/, '\n')}nodeLinker: node-modules\nsupportedArchitectures:\n  os: [${target.os}]\n  cpu: [${target.cpu}]\n  libc: [${target.libc}]\n`);
     Object.assign(env, { YARN_ENABLE_IMMUTABLE_INSTALLS: '1', YARN_ENABLE_SCRIPTS: '0', YARN_ENABLE_TELEMETRY: '0', YARN_ENABLE_PROGRESS_BARS: '0' });
     args = ['workspaces', 'focus', '--all', '--production'];
+  } else {
+    // Bun has no libc override; its Linux packages are glibc builds unless named musl
+    args = ['install', '--frozen-lockfile', '--production', '--ignore-scripts', '--linker=hoisted', '--no-progress',
+      `--os=${target.os}`, `--cpu=${target.cpu}`];
   }
   if (process.platform === 'win32') bin = `${bin}.cmd`;
   try {
@@ -261,11 +265,11 @@ function checkYarnMajor(label: string, stage: string, lockfile: ProjectLockfile,
 
 function missingManager(label: string, lockfile: ProjectLockfile, bin: string): string {
   return `${label}: bundling.nodeModules are installed with the project's own package manager: ${lockfile.path} needs \`${bin}\`, which is not in PATH. `
-    + `Install it (npm install -g ${lockfile.manager === 'pnpm' ? 'pnpm' : 'yarn'}, or corepack enable).`;
+    + (lockfile.manager === 'bun' ? 'Install Bun (npm install -g bun).' : `Install it (npm install -g ${lockfile.manager === 'pnpm' ? 'pnpm' : 'yarn'}, or corepack enable).`);
 }
 
 function managerCommand(manager: PackageManagerName): string {
-  return { 'npm': 'npm install', 'pnpm': 'pnpm add', 'yarn-classic': 'yarn add', 'yarn-berry': 'yarn add' }[manager];
+  return { 'npm': 'npm install', 'pnpm': 'pnpm add', 'yarn-classic': 'yarn add', 'yarn-berry': 'yarn add', 'bun': 'bun add' }[manager];
 }
 
 /** A YAML document without the given top-level keys (and their indented values). */
@@ -343,7 +347,7 @@ function closure(plan: NodeModulesPlan, label: string, tree: string, from: strin
 }
 
 function managerLabel(manager: PackageManagerName): string {
-  return { 'npm': 'npm', 'pnpm': 'pnpm', 'yarn-classic': 'Yarn 1', 'yarn-berry': 'Yarn' }[manager];
+  return { 'npm': 'npm', 'pnpm': 'pnpm', 'yarn-classic': 'Yarn 1', 'yarn-berry': 'Yarn', 'bun': 'Bun' }[manager];
 }
 
 /** Node.js's lookup of `name` from a folder, bounded by the tree. */

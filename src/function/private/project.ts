@@ -32,7 +32,7 @@ export function cacheDirFor(projectRoot: string): string {
 }
 
 /** The package managers whose lockfiles `bundling.nodeModules` installs from. */
-export type PackageManagerName = 'npm' | 'pnpm' | 'yarn-classic' | 'yarn-berry';
+export type PackageManagerName = 'npm' | 'pnpm' | 'yarn-classic' | 'yarn-berry' | 'bun';
 
 /** A project's lockfile and the package manager it belongs to. */
 export interface ProjectLockfile {
@@ -44,7 +44,7 @@ export interface ProjectLockfile {
 }
 
 /** What `bundling.nodeModules` supports, for error messages and the README. */
-export const SUPPORTED_LOCKFILES = 'package-lock.json or npm-shrinkwrap.json (npm), pnpm-lock.yaml (pnpm), yarn.lock (Yarn classic, or Yarn 2+ installed with nodeLinker node-modules)';
+export const SUPPORTED_LOCKFILES = 'package-lock.json or npm-shrinkwrap.json (npm), pnpm-lock.yaml (pnpm), yarn.lock (Yarn 1, or Yarn 2+ installed with nodeLinker node-modules), bun.lock (Bun)';
 
 /**
  * The lockfile of a project root and its package manager. Throws, naming
@@ -57,15 +57,14 @@ export function projectLockfile(projectRoot: string, label: string): ProjectLock
   if (found.length === 0) {
     throw new Error(`${what}, and ${projectRoot} has none. Supported: ${SUPPORTED_LOCKFILES}. Install the project with its package manager first (e.g. npm install), or set bundling.projectRoot to the folder that holds the lockfile.`);
   }
-  const bun = found.find((f) => f.startsWith('bun.'));
-  if (bun) {
-    throw new Error(`${what}; ${join(projectRoot, bun)} is Bun's, which is not supported. Supported: ${SUPPORTED_LOCKFILES}.`);
+  if (found.includes('bun.lockb') && !found.includes('bun.lock')) {
+    throw new Error(`${what}; ${join(projectRoot, 'bun.lockb')} is Bun's binary lockfile, which is not supported. Supported: ${SUPPORTED_LOCKFILES}. Bun writes the text one with \`bun install --save-text-lockfile\`.`);
   }
-  const managers = new Set(found.map((f) => managerOfName(f)));
+  const managers = new Set(found.filter((f) => f !== 'bun.lockb').map((f) => managerOfName(f)));
   if (managers.size > 1) {
     throw new Error(`${what}, and ${projectRoot} has several: ${found.join(', ')}. Keep the lockfile of the package manager the project uses.`);
   }
-  const name = found[0];
+  const name = found.find((f) => f !== 'bun.lockb')!;
   const path = join(projectRoot, name);
   let manager = managerOfName(name);
   if (manager === 'yarn-classic' && /^__metadata:/m.test(readFileSync(path, 'utf8'))) manager = 'yarn-berry';
@@ -75,5 +74,6 @@ export function projectLockfile(projectRoot: string, label: string): ProjectLock
 function managerOfName(lockfile: string): PackageManagerName {
   if (lockfile === 'pnpm-lock.yaml') return 'pnpm';
   if (lockfile === 'yarn.lock') return 'yarn-classic';
+  if (lockfile === 'bun.lock') return 'bun';
   return 'npm';
 }
