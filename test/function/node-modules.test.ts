@@ -8,6 +8,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { TypeScriptFunction } from '../../src';
 import { planNodeModules } from '../../src/function/private/node-modules';
 import { copyToTemp, isolateBundleCache, tempDir } from '../helpers/fixtures';
+import { runBundle } from '../helpers/run-bundle';
 
 /*
  * bundling.nodeModules installs with the project's own package manager from
@@ -30,16 +31,23 @@ jest.setTimeout(180_000);
 const PROJECTS = join(__dirname, 'fixtures', 'projects');
 const YARN_BERRY = '4.18.1';
 
-/** What every fixture's handler package locks, for an arm64 function. */
+/**
+ * What every fixture's handler package locks, for an arm64 function, where
+ * the asset has it: debug 4.3.4 needs ms 2.1.2 while the handler's package
+ * has ms 2.0.0, so debug gets its own copy.
+ */
 const LOCKED_ARM64 = {
-  'ms': '2.0.0',
-  'make-dir': '4.0.0',
-  'semver': '7.5.4',
-  'lru-cache': '6.0.0',
-  'yallist': '4.0.0',
-  'esbuild': '0.19.12',
-  '@esbuild/linux-arm64': '0.19.12',
+  'node_modules/@esbuild/linux-arm64': '@esbuild/linux-arm64@0.19.12',
+  'node_modules/debug': 'debug@4.3.4',
+  'node_modules/debug/node_modules/ms': 'ms@2.1.2',
+  'node_modules/esbuild': 'esbuild@0.19.12',
+  'node_modules/lru-cache': 'lru-cache@6.0.0',
+  'node_modules/make-dir': 'make-dir@4.0.0',
+  'node_modules/ms': 'ms@2.0.0',
+  'node_modules/semver': 'semver@7.5.4',
+  'node_modules/yallist': 'yallist@4.0.0',
 };
+const NODE_MODULES = ['ms', 'debug', 'make-dir', 'esbuild'];
 
 function toolVersion(bin: string, cwd?: string): string | undefined {
   const run = spawnSync(bin, ['--version'], { cwd, encoding: 'utf8', env: process.env });
@@ -126,16 +134,9 @@ function installed(root: string): { [path: string]: string } {
   return found;
 }
 
-/** name -> version, failing when one name has two versions. */
-function versions(tree: { [path: string]: string }): { [name: string]: string } {
-  const out: { [name: string]: string } = {};
-  for (const [path, id] of Object.entries(tree)) {
-    const at = id.lastIndexOf('@');
-    const [name, version] = [id.slice(0, at), id.slice(at + 1)];
-    if (out[name] && out[name] !== version) throw new Error(`${name} twice: ${out[name]} and ${version} (${path})`);
-    out[name] = version;
-  }
-  return out;
+/** The packages of a tree, `name@version`, sorted, without esbuild's native one. */
+function portable(tree: { [path: string]: string }): string[] {
+  return Object.values(tree).filter((id) => !id.startsWith('@esbuild/')).sort();
 }
 
 function ours(project: string, handlerDir: string, architecture = lambda.Architecture.ARM_64): TypeScriptFunction {
@@ -143,7 +144,7 @@ function ours(project: string, handlerDir: string, architecture = lambda.Archite
   return new TypeScriptFunction(stack, 'Fn', {
     entry: join(project, handlerDir, 'src', 'handler.ts'),
     architecture,
-    bundling: { nodeModules: ['ms', 'make-dir', 'esbuild'], projectRoot: project },
+    bundling: { nodeModules: NODE_MODULES, projectRoot: project },
   });
 }
 
@@ -160,7 +161,7 @@ function theirs(project: string, fixture: Fixture): string {
     depsLockFilePath: join(project, readdirSync(project).find((f) => /^(package-lock\.json|pnpm-lock\.yaml|yarn\.lock|bun\.lock)$/.test(f))!),
     runtime: lambda.Runtime.NODEJS_22_X,
     architecture: lambda.Architecture.ARM_64,
-    bundling: { nodeModules: ['ms', 'make-dir', 'esbuild'], forceDockerBundling: false, logLevel: nodejs.LogLevel.ERROR },
+    bundling: { nodeModules: NODE_MODULES, forceDockerBundling: false, logLevel: nodejs.LogLevel.ERROR },
   });
   app.synth();
   const assets = readdirSync(outdir).filter((f) => f.startsWith('asset.'));
@@ -174,17 +175,21 @@ describe.each(FIXTURES)('$name', (fixture) => {
     fixture.prepare?.(project);
     const fn = ours(project, fixture.handlerDir);
     const tree = installed(fn.assetPath);
-    expect(versions(tree)).toEqual(LOCKED_ARM64);
-    // the handler's package resolves these copies from the asset's root
-    expect(tree['node_modules/ms']).toBe('ms@2.0.0');
-    expect(tree['node_modules/semver']).toBe('semver@7.5.4');
+    expect(tree).toEqual(LOCKED_ARM64);
     expect(existsSync(join(fn.assetPath, 'node_modules', '@esbuild', 'linux-arm64', 'bin', 'esbuild'))).toBe(true);
     expect(JSON.parse(readFileSync(join(fn.assetPath, 'package.json'), 'utf8')).dependencies)
-      .toEqual({ 'esbuild': '0.19.12', 'make-dir': '4.0.0', 'ms': '2.0.0' });
+      .toEqual({ 'debug': '4.3.4', 'esbuild': '0.19.12', 'make-dir': '4.0.0', 'ms': '2.0.0' });
 
     // the x86_64 function of the same project gets the x64 build, from its own install
-    const x64 = installed(ours(project, fixture.handlerDir, lambda.Architecture.X86_64).assetPath);
-    expect(versions(x64)).toEqual({ ...LOCKED_ARM64, '@esbuild/linux-arm64': undefined, '@esbuild/linux-x64': '0.19.12' });
+    const x64Asset = ours(project, fixture.handlerDir, lambda.Architecture.X86_64).assetPath;
+    const x64 = installed(x64Asset);
+    expect(portable(x64)).toEqual(portable(LOCKED_ARM64));
+    expect(Object.values(x64).filter((id) => id.startsWith('@esbuild/'))).toEqual(['@esbuild/linux-x64@0.19.12']);
+    // and runs here in a fresh Node.js process, its imports (make-dir loads
+    // semver, lru-cache, yallist) answered by the asset alone
+    if (process.arch === 'x64') {
+      expect(runBundle(x64Asset, 'index.mjs', 'handler', {})).toEqual({ ms: 3_600_000, makeDir: 'function', debug: 'function' });
+    }
   });
 
   testWith(fixture.missing)('NodejsFunction on the same project: the same versions where it follows the lockfile, but for the host\'s architecture', () => {
@@ -199,20 +204,19 @@ describe.each(FIXTURES)('$name', (fixture) => {
       expect(KNOWN_NODEJS_FAILURES[fixture.name]?.test(message)).toBe(true);
       return;
     }
-    const theirVersions = versions(installed(theirsDir));
+    const theirTree = installed(theirsDir);
     if (UNLOCKED_BY_NODEJS.includes(fixture.name)) {
       // it installs without the project's own Yarn, so the lockfile is not
       // read: semver comes out at the registry's newest, not the locked one
-      expect(theirVersions.semver).toBeDefined();
-      expect(theirVersions.semver).not.toBe(LOCKED_ARM64.semver);
+      const semver = Object.values(theirTree).filter((id) => id.startsWith('semver@'));
+      expect(semver).toHaveLength(1);
+      expect(semver).not.toEqual([LOCKED_ARM64['node_modules/semver']]);
       return;
     }
-    const { ['@esbuild/linux-arm64']: arm64, ...portable } = LOCKED_ARM64;
-    expect(arm64).toBe('0.19.12');
-    // the same locked tree...
-    expect({ ...theirVersions, '@esbuild/linux-x64': undefined }).toEqual(portable);
+    // the same locked packages...
+    expect(portable(theirTree)).toEqual(portable(LOCKED_ARM64));
     // ...but its native package is the build machine's, not the function's
-    expect(theirVersions['@esbuild/linux-x64']).toBe('0.19.12');
+    expect(Object.values(theirTree).filter((id) => id.startsWith('@esbuild/'))).toEqual([`@esbuild/linux-${process.arch}@0.19.12`]);
   });
 });
 
@@ -265,6 +269,18 @@ describe('errors name the lockfile and what is supported', () => {
     expect(plan(dir).lockfile.manager).toBe('yarn-berry');
     const classic = project({ 'package.json': pkg, 'yarn.lock': '# yarn lockfile v1\n' });
     expect(plan(classic).lockfile.manager).toBe('yarn-classic');
+  });
+
+  test('a manager that is not installed: which one, for which lockfile, and how to get it', () => {
+    const dir = copyToTemp(join(PROJECTS, 'pnpm-workspace'), 'nm-no-pnpm-');
+    const path = process.env.PATH;
+    process.env.PATH = tempDir('cdk-ts-lambda-empty-path-');
+    try {
+      expect(() => ours(dir, 'packages/api').assetPath)
+        .toThrow(/Ours\/Fn: bundling.nodeModules are installed with the project's own package manager: .*nm-no-pnpm-.*\/pnpm-lock\.yaml needs `pnpm`, which is not in PATH\. Install it \(npm install -g pnpm, or corepack enable\)/);
+    } finally {
+      process.env.PATH = path;
+    }
   });
 
   test('the cache key follows the lockfile and the manifests, nothing else', () => {
