@@ -273,6 +273,8 @@ describe('errors name the lockfile and what is supported', () => {
 
   test('a manager that is not installed: which one, for which lockfile, and how to get it', () => {
     const dir = copyToTemp(join(PROJECTS, 'pnpm-workspace'), 'nm-no-pnpm-');
+    // a settings file of its own: not the install the other tests cached
+    writeFileSync(join(dir, '.npmrc'), '# no pnpm in PATH\n');
     const path = process.env.PATH;
     process.env.PATH = tempDir('cdk-ts-lambda-empty-path-');
     try {
