@@ -229,6 +229,13 @@ const KNOWN_NODEJS_FAILURES: { [fixture: string]: RegExp } = {
 /** Where NodejsFunction installs but not what the lockfile says. */
 const UNLOCKED_BY_NODEJS = ['yarn-berry'];
 
+testWith(yarnMissing)('a Yarn 4 project on Plug\'n\'Play gets the same node_modules tree', () => {
+  const project = copyToTemp(join(PROJECTS, 'yarn-berry'), 'nm-yarn-pnp-');
+  FIXTURES.find((f) => f.name === 'yarn-berry')!.prepare!(project);
+  writeFileSync(join(project, '.yarnrc.yml'), 'yarnPath: .yarn/releases/yarn.cjs\nnodeLinker: pnp\n');
+  expect(installed(ours(project, '').assetPath)).toEqual(LOCKED_ARM64);
+});
+
 describe('errors name the lockfile and what is supported', () => {
   const project = (files: { [path: string]: string }): string => {
     const dir = join(tempDir('cdk-ts-lambda-nm-'), 'project');
