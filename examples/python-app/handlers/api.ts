@@ -1,5 +1,5 @@
 /**
- * The HTTP API handler of the Python app (payload 2.0): answers with the
+ * The HTTP API handler of the example apps (payload 2.0): answers with the
  * route it was called on and, behind the OidcAuthorizer, the context the
  * authorizer gave the request (the caller's principal id and claims).
  */

@@ -1,5 +1,5 @@
 /**
- * The SqsConsumer handler of the Python app: each message body is a JSON
+ * The SqsConsumer handler of the example apps: each message body is a JSON
  * order; a message that is not a JSON object is reported in
  * `batchItemFailures` on its own, so SQS retries only that one.
  */
