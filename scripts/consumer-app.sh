@@ -101,6 +101,19 @@ node -e '
   console.log(`template: ${fns.length} arm64 functions, routes ${JSON.stringify(routes)}, 1 SQS event source mapping`);
 ' "$template"
 
+# the template passes the pinned cfn-lint (scripts/install-cfn-lint.sh), as
+# every template of the project does (test/cfn-lint); required under CI=true
+cfn_version=$(sed -n 's/^cfn-lint==//p' "$repo/scripts/cfn-lint-requirements.txt")
+cfn_lint=${CFN_LINT:-${XDG_CACHE_HOME:-$HOME/.cache}/cdk-ts-lambda/cfn-lint-$cfn_version/bin/cfn-lint}
+if [ -x "$cfn_lint" ]; then
+  "$cfn_lint" --config-file "$repo/.cfnlintrc" -- "$template"
+  echo "cfn-lint $cfn_version: $(basename "$template") has no findings"
+elif [ "${CI:-}" = true ]; then
+  echo "cfn-lint $cfn_version is not installed at $cfn_lint (run scripts/install-cfn-lint.sh)"; exit 1
+else
+  echo "cfn-lint $cfn_version is not installed (scripts/install-cfn-lint.sh): the template is not linted"
+fi
+
 # one invoke: `ts-lambda invoke ARGS...` (stdin from $input), its result in $out, its time in the summary
 summary=""
 invoke() {
