@@ -11,71 +11,120 @@ import { Assembly, FunctionInfo, readAssembly, TRIGGER_EVENTS } from './assembly
 import { EMPTY_ENV_FILE, EnvFile, readEnvFile } from './env';
 import { CliError } from './errors';
 import { SAMPLE_EVENTS, sampleEvent } from './events';
-import { findFunction, shortName } from './find';
+import { editDistance, findFunction, shortName } from './find';
 import { EmulatorRunner } from './runner';
 import { serve } from './serve';
 import { synthesize } from './synth';
-
-const USAGE = `Usage: ts-lambda <command> [options]
-
-Commands:
-  list                         the Lambda functions of the assembly
-  invoke <function> [-]        run a function with an event; result on stdout, logs on stderr
-  events [NAME]                list the bundled sample events, or print one
-  serve                        serve the HTTP APIs (and function URLs) of the assembly on localhost
-
-<function> is a construct path (MyStack/Api/Handler), a logical id, or an unambiguous suffix of the path.
-
-Options:
-  --assembly DIR        the cloud assembly to read (default: cdk.out)
-  --app CMD             synthesize the app first with the cdk CLI (e.g. --app "npx tsx bin/app.ts")
-  --env-file FILE       variables for the functions: dotenv, or JSON ({"KEY": "v"} or {"<function>": {"KEY": "v"}})
-  --arch arm64          run arm64 functions under qemu-user (with an arm64 Node.js) instead of natively
-  --region REGION       AWS_REGION of the functions (default: us-east-1)
-  invoke:
-    --event FILE, -e    the event (JSON file; '-' reads stdin)
-    --example NAME      a bundled sample event (see \`ts-lambda events\`)
-  list:
-    --json              print JSON
-  serve:
-    --port N, -p        first port (default: 9000; 0 for any free port); one port per HTTP API
-    --host HOST         address to listen on (default: 127.0.0.1)
-    --watch             re-synthesize (needs --app) and reload when source files change
-  --help, -h            this help
-`;
 
 /** Messages for people go to stderr. */
 function say(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-function parse(argv: string[]) {
+/** One option of a command: what `parseArgs` needs, and a line of help. */
+interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly short?: string;
+  /** e.g. `--event FILE, -e`: how it is shown in help */
+  readonly shown: string;
+  readonly help: string;
+}
+
+/** A `ts-lambda` command: its options, its help, and what it does. */
+interface Command {
+  readonly name: string;
+  readonly aliases?: readonly string[];
+  /** The positional arguments, as shown in help (e.g. `<function> [-]`). */
+  readonly args: string;
+  readonly summary: string;
+  /** Whether the assembly options (--assembly, --app, ...) apply. */
+  readonly assembly: boolean;
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  /** More help text after the options. */
+  readonly more?: string;
+  run(options: Options, positionals: string[]): Promise<number>;
+}
+
+/** The options every command that reads an assembly takes. */
+const ASSEMBLY_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  'assembly': { type: 'string', shown: '--assembly DIR', help: 'the cloud assembly to read (default: cdk.out)' },
+  'app': { type: 'string', shown: '--app CMD', help: 'synthesize the app first with the cdk CLI (e.g. --app "npx tsx bin/app.ts")' },
+  'env-file': { type: 'string', shown: '--env-file FILE', help: 'variables for the functions: dotenv, or JSON ({"KEY": "v"} or {"<function>": {"KEY": "v"}})' },
+  'arch': { type: 'string', shown: '--arch arm64', help: 'run arm64 functions under qemu-user (with an arm64 Node.js) instead of natively' },
+  'region': { type: 'string', shown: '--region REGION', help: 'AWS_REGION of the functions (default: us-east-1)' },
+};
+
+const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', shown: '--help, -h', help: 'help on this command' };
+
+const FUNCTION_ARG = '<function> is a construct path (MyStack/Api/Handler), a logical id, or an unambiguous suffix of the path.';
+
+/** Values of every option of every command (each command sees only its own). */
+export interface Options {
+  readonly [name: string]: string | boolean | undefined;
+  readonly 'assembly'?: string;
+  readonly 'app'?: string;
+  readonly 'env-file'?: string;
+  readonly 'arch'?: string;
+  readonly 'region'?: string;
+  readonly 'event'?: string;
+  readonly 'example'?: string;
+  readonly 'json'?: boolean;
+  readonly 'port'?: string;
+  readonly 'host'?: string;
+  readonly 'watch'?: boolean;
+  readonly 'help'?: boolean;
+}
+
+/** All options of a command, assembly ones included. */
+function optionsOf(command: Command): Record<string, OptionSpec> {
+  return { ...(command.assembly ? ASSEMBLY_OPTIONS : {}), ...command.options, help: HELP_OPTION };
+}
+
+function parse(command: Command, argv: string[]): { options: Options; positionals: string[] } {
+  const specs = optionsOf(command);
   try {
-    return parseArgs({
+    const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: {
-        'assembly': { type: 'string' },
-        'app': { type: 'string' },
-        'env-file': { type: 'string' },
-        'arch': { type: 'string' },
-        'region': { type: 'string' },
-        'event': { type: 'string', short: 'e' },
-        'example': { type: 'string' },
-        'json': { type: 'boolean' },
-        'port': { type: 'string', short: 'p' },
-        'host': { type: 'string' },
-        'watch': { type: 'boolean' },
-        'help': { type: 'boolean', short: 'h' },
-      },
+      options: Object.fromEntries(Object.entries(specs).map(([name, o]) => [name, o.short ? { type: o.type, short: o.short } : { type: o.type }])),
     });
+    return { options: values as Options, positionals };
   } catch (err) {
-    throw new CliError(`${(err as Error).message}\nRun \`ts-lambda --help\` for the options.`, 2);
+    throw new CliError(`${(err as Error).message}\nRun \`ts-lambda ${command.name} --help\` for its options.`, 2);
   }
 }
 
-export type Options = ReturnType<typeof parse>['values'];
+function optionLines(specs: Readonly<Record<string, OptionSpec>>): string[] {
+  return Object.values(specs).map((o) => `  ${o.shown.padEnd(24)}${o.help}`);
+}
+
+/** The help of one command. */
+function commandHelp(command: Command): string {
+  const own = { ...command.options, help: HELP_OPTION };
+  const lines = [`Usage: ts-lambda ${command.name}${command.args ? ` ${command.args}` : ''} [options]`, '', command.summary];
+  if (command.aliases?.length) lines.push(`(also: ${command.aliases.join(', ')})`);
+  lines.push('', 'Options:', ...optionLines(own));
+  if (command.assembly) lines.push('', 'Assembly options:', ...optionLines(ASSEMBLY_OPTIONS));
+  if (command.more) lines.push('', command.more);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The help of `ts-lambda` itself: every command in a line. */
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => `${c.name} ${c.args}`.length)) + 2;
+  return [
+    'Usage: ts-lambda <command> [options]',
+    '',
+    'Run the Lambda functions of a synthesized CDK app locally, no Docker, no AWS account.',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${`${c.name} ${c.args}`.padEnd(width)}${c.summary}`),
+    '',
+    'Run `ts-lambda <command> --help` for the options of a command.',
+    '',
+  ].join('\n');
+}
 
 /** The assembly to work from: synthesized first when --app is given. */
 export async function loadAssembly(options: Options): Promise<Assembly> {
@@ -252,36 +301,93 @@ function archNote(fn: FunctionInfo, options: Options): string {
   return '';
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const { values: options, positionals } = parse(argv);
-  const [command, ...rest] = positionals;
-  if (options.help || command === 'help') {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  switch (command) {
-    case 'list':
-    case 'ls':
+const COMMANDS: readonly Command[] = [
+  {
+    name: 'list',
+    aliases: ['ls'],
+    args: '',
+    summary: 'the Lambda functions of the assembly',
+    assembly: true,
+    options: { json: { type: 'boolean', shown: '--json', help: 'print JSON' } },
+    run: async (options) => {
       await list(options);
       return 0;
-    case 'events':
-      events(options, rest[0]);
+    },
+  },
+  {
+    name: 'invoke',
+    args: '<function> [-]',
+    summary: 'run a function with an event; result on stdout, logs on stderr',
+    assembly: true,
+    options: {
+      event: { type: 'string', short: 'e', shown: '--event FILE, -e', help: "the event (JSON file; '-' reads stdin)" },
+      example: { type: 'string', shown: '--example NAME', help: 'a bundled sample event (see `ts-lambda events`)' },
+    },
+    more: FUNCTION_ARG,
+    run: (options, positionals) => invoke(options, positionals),
+  },
+  {
+    name: 'events',
+    args: '[NAME]',
+    summary: 'list the bundled sample events, or print one',
+    assembly: false,
+    options: { json: { type: 'boolean', shown: '--json', help: 'print JSON' } },
+    run: async (options, positionals) => {
+      events(options, positionals[0]);
       return 0;
-    case 'invoke':
-      return invoke(options, rest);
-    case 'serve':
-      return serve(options, {
-        loadAssembly: () => loadAssembly(options),
-        envFile: envFileOf(options),
-        arch: archOf(options),
-        say,
-      });
-    case undefined:
-      process.stderr.write(USAGE);
-      return 2;
-    default:
-      throw new CliError(`unknown command '${command}'; commands: list, invoke, events, serve (\`ts-lambda --help\`)`, 2);
+    },
+  },
+  {
+    name: 'serve',
+    args: '',
+    summary: 'serve the HTTP APIs (and function URLs) of the assembly on localhost',
+    assembly: true,
+    options: {
+      port: { type: 'string', short: 'p', shown: '--port N, -p', help: 'first port (default: 9000; 0 for any free port); one port per HTTP API' },
+      host: { type: 'string', shown: '--host HOST', help: 'address to listen on (default: 127.0.0.1)' },
+      watch: { type: 'boolean', shown: '--watch', help: 're-synthesize (needs --app) and reload when source files change' },
+    },
+    run: (options) => serve(options, {
+      loadAssembly: () => loadAssembly(options),
+      envFile: envFileOf(options),
+      arch: archOf(options),
+      say,
+    }),
+  },
+];
+
+/** The command called `name` (or an alias), or a CliError with the closest names. */
+function commandNamed(name: string): Command {
+  const found = COMMANDS.find((c) => c.name === name || c.aliases?.includes(name));
+  if (found) return found;
+  const names = COMMANDS.map((c) => c.name);
+  const closest = [...names].sort((a, b) => editDistance(name, a) - editDistance(name, b))[0];
+  const hint = editDistance(name, closest) <= 2 ? ` Did you mean '${closest}'?` : '';
+  throw new CliError(`unknown command '${name}'.${hint} Commands: ${names.join(', ')} (\`ts-lambda --help\`)`, 2);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    process.stderr.write(usage());
+    return 2;
   }
+  if (first === '--help' || first === '-h') {
+    process.stdout.write(usage());
+    return 0;
+  }
+  if (first === 'help') {
+    process.stdout.write(rest[0] ? commandHelp(commandNamed(rest[0])) : usage());
+    return 0;
+  }
+  if (first.startsWith('-')) throw new CliError(`the command comes first: ts-lambda <command> ${first} ... (\`ts-lambda --help\` lists the commands)`, 2);
+  const command = commandNamed(first);
+  const { options, positionals } = parse(command, rest);
+  if (options.help) {
+    process.stdout.write(commandHelp(command));
+    return 0;
+  }
+  return command.run(options, positionals);
 }
 
 if (require.main === module) {
