@@ -8,11 +8,13 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Assembly, FunctionInfo, readAssembly, TRIGGER_EVENTS } from './assembly';
+import { costReport, repeatStats } from './cost';
 import { EMPTY_ENV_FILE, EnvFile, readEnvFile } from './env';
 import { CliError } from './errors';
-import { SAMPLE_EVENTS, sampleEvent } from './events';
+import { allEvents, CATALOG, eventsDir, SampleEvent, sampleEvent, SERVICES } from './events';
 import { editDistance, findFunction, shortName } from './find';
-import { EmulatorRunner } from './runner';
+import { defaultEvent, eventTypesHelp, generateEvent, sourceFor, Where } from './generate';
+import { EmulatorRunner, RunResult } from './runner';
 import { serve } from './serve';
 import { synthesize } from './synth';
 
@@ -25,6 +27,8 @@ function say(line: string): void {
 interface OptionSpec {
   readonly type: 'string' | 'boolean';
   readonly short?: string;
+  /** may be given more than once (the values are a list) */
+  readonly multiple?: boolean;
   /** e.g. `--event FILE, -e`: how it is shown in help */
   readonly shown: string;
   readonly help: string;
@@ -56,11 +60,14 @@ const ASSEMBLY_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 
 const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', shown: '--help, -h', help: 'help on this command' };
 
+const JSON_OPTION: OptionSpec = { type: 'boolean', shown: '--json', help: 'print JSON' };
+const EVENTS_DIR_OPTION: OptionSpec = { type: 'string', shown: '--events-dir DIR', help: 'your events (*.json, named after the file; default: ./events when it exists)' };
+
 const FUNCTION_ARG = '<function> is a construct path (MyStack/Api/Handler), a logical id, or an unambiguous suffix of the path.';
 
 /** Values of every option of every command (each command sees only its own). */
 export interface Options {
-  readonly [name: string]: string | boolean | undefined;
+  readonly [name: string]: string | boolean | string[] | undefined;
   readonly 'assembly'?: string;
   readonly 'app'?: string;
   readonly 'env-file'?: string;
@@ -68,6 +75,11 @@ export interface Options {
   readonly 'region'?: string;
   readonly 'event'?: string;
   readonly 'example'?: string;
+  readonly 'events-dir'?: string;
+  readonly 'set'?: string[];
+  readonly 'repeat'?: string;
+  readonly 'requests-per-month'?: string;
+  readonly 'function'?: string;
   readonly 'json'?: boolean;
   readonly 'port'?: string;
   readonly 'host'?: string;
@@ -87,7 +99,10 @@ function parse(command: Command, argv: string[]): { options: Options; positional
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: Object.fromEntries(Object.entries(specs).map(([name, o]) => [name, o.short ? { type: o.type, short: o.short } : { type: o.type }])),
+      options: Object.fromEntries(Object.entries(specs).map(([name, o]) => [
+        name,
+        { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) },
+      ])),
     });
     return { options: values as Options, positionals };
   } catch (err) {
@@ -195,19 +210,52 @@ async function list(options: Options): Promise<void> {
   process.stdout.write(`${table(rows)}\n`);
 }
 
+/** Region and account of generated events. */
+function whereOf(options: Options): Where {
+  return { region: options.region ?? 'us-east-1', account: '123456789012' };
+}
+
+/** `events new TYPE --set k=v ... [--function FN]`: a generated event on stdout. */
+async function newEvent(options: Options, positionals: string[]): Promise<void> {
+  const [type, ...extra] = positionals;
+  if (!type) throw new CliError(`which type? \`ts-lambda events new TYPE\`; types:\n${eventTypesHelp()}`, 2);
+  if (extra.length > 0) throw new CliError(`unexpected arguments: ${extra.join(' ')}`, 2);
+  let source;
+  if (options.function !== undefined) {
+    const fn = findFunction(options.function, (await loadAssembly(options)).functions);
+    source = sourceFor(fn.sources, type);
+    say(source
+      ? `ts-lambda: ${type} event of ${fn.path}'s trigger ${source.logicalId} (${source.name})`
+      : `ts-lambda: ${fn.path} has no ${type} trigger${fn.sources.length ? ` (its triggers: ${fn.sources.map((s) => s.type).join(', ')})` : ''}; names left as in the catalog's event`);
+  }
+  const sets = options.set ?? [];
+  process.stdout.write(`${JSON.stringify(generateEvent(type, sets, source, whereOf(options)), null, 2)}\n`);
+}
+
 function events(options: Options, name: string | undefined): void {
+  const dir = eventsDir(options['events-dir']);
   if (name) {
-    process.stdout.write(`${JSON.stringify(sampleEvent(name).event, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(sampleEvent(name, dir).event(), null, 2)}\n`);
     return;
   }
+  const all = allEvents(dir);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(SAMPLE_EVENTS.map(({ name: n, file, description }) => ({ name: n, file, description })), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(all.map(({ name: n, file, service, description, response }) => ({ name: n, file, service, description, response })), null, 2)}\n`);
     return;
   }
-  const rows = [['NAME', 'DESCRIPTION', 'FILE']];
-  for (const e of SAMPLE_EVENTS) rows.push([e.name, e.description, e.file]);
-  process.stdout.write(`${table(rows)}\n`);
-  say('\nReal payloads from awslabs/aws-lambda-rust-runtime (Apache-2.0) and aws-powertools (MIT-0); '
+  const groups: Array<[string, SampleEvent[]]> = [];
+  if (dir) groups.push([`Your events (${dir})`, all.filter((e) => e.service === 'custom')]);
+  for (const [key, title] of Object.entries(SERVICES)) groups.push([title, all.filter((e) => e.service === key)]);
+  const out: string[] = [];
+  for (const [title, group] of groups) {
+    out.push(`${title} (${group.length})`);
+    const rows = group.map((e) => [`  ${e.name}`, e.response ? `(a response, not an event) ${e.description}`.trim() : e.description]);
+    out.push(table(rows));
+    out.push('');
+  }
+  process.stdout.write(out.join('\n'));
+  say(`${CATALOG.length} real payloads of ${Object.keys(SERVICES).length} services, from awslabs/aws-lambda-rust-runtime (MIT) and aws-powertools (MIT-0)`
+    + `${dir ? `, and ${all.length - CATALOG.length} of yours` : ''}; `
     + 'print one with `ts-lambda events NAME`, send one with `ts-lambda invoke FN --example NAME`.');
 }
 
@@ -219,11 +267,11 @@ function readStdin(): string {
   }
 }
 
-/** The event text of `invoke`, checked to be JSON. */
-function eventOf(options: Options, positionals: string[]): string {
+/** The event text of `invoke`, checked to be JSON; undefined when none is given. */
+function eventOf(options: Options, positionals: string[]): string | undefined {
   const sources = [options.event !== undefined, options.example !== undefined, positionals.includes('-')].filter(Boolean).length;
   if (sources > 1) throw new CliError('give the event one way: --event FILE, --example NAME, or - (stdin)', 2);
-  if (options.example !== undefined) return JSON.stringify(sampleEvent(options.example).event);
+  if (options.example !== undefined) return JSON.stringify(sampleEvent(options.example, eventsDir(options['events-dir'])).event());
   let text: string;
   let from: string;
   if (options.event === '-' || positionals.includes('-')) {
@@ -238,7 +286,7 @@ function eventOf(options: Options, positionals: string[]): string {
       throw new CliError(e.code === 'ENOENT' ? `event file not found: ${options.event}` : `cannot read the event file ${options.event}: ${e.message}`);
     }
   } else {
-    return '{}';
+    return undefined;
   }
   try {
     JSON.parse(text);
@@ -253,7 +301,10 @@ async function invoke(options: Options, positionals: string[]): Promise<number> 
   if (!name) throw new CliError('which function? `ts-lambda invoke <function>` (`ts-lambda list` shows them)', 2);
   const extra = positionals.filter((p) => p !== '-' && p !== name);
   if (extra.length > 0) throw new CliError(`unexpected arguments: ${extra.join(' ')}`, 2);
-  const event = eventOf(options, positionals);
+  const given = eventOf(options, positionals);
+  const repeat = positiveInteger(options, 'repeat');
+  const requestsPerMonth = positiveInteger(options, 'requests-per-month') ?? 1_000_000;
+  if (options['requests-per-month'] !== undefined && repeat === undefined) throw new CliError('--requests-per-month prices what --repeat N measures: give --repeat too', 2);
   const assembly = await loadAssembly(options);
   const fn: FunctionInfo = findFunction(name, assembly.functions);
   if (fn.unsupported) throw new CliError(`${fn.path} cannot run locally: ${fn.unsupported}`);
@@ -262,17 +313,23 @@ async function invoke(options: Options, positionals: string[]): Promise<number> 
     envFile: envFileOf(options),
     arch: archOf(options),
     region: options.region,
-    onLog: (entry) => process.stderr.write(entry.text),
+    onLog: (entry) => {
+      if (!quiet) process.stderr.write(entry.text);
+    },
     notice: say,
   });
+  let quiet = false;
   try {
     runner.prepare(fn);
     say(`ts-lambda: invoking ${fn.path} (${fn.runtime}, ${fn.architecture}${archNote(fn, options)})`);
-    const fitting = fn.triggers.map((t) => TRIGGER_EVENTS[t]).find((e) => e !== undefined);
-    if (options.event === undefined && options.example === undefined && !positionals.includes('-')) {
-      say(`ts-lambda: no event given, sending {}${fitting ? ` (its ${fn.triggers.join('/')} trigger sends events like --example ${fitting})` : ''}`);
+    let event = given;
+    if (event === undefined) {
+      const fallback = defaultEvent(fn, whereOf(options));
+      say(`ts-lambda: ${fallback.note}`);
+      event = JSON.stringify(fallback.event);
     }
     const result = await runner.invoke(fn, event);
+    if (repeat !== undefined && result.ok) return await repeatInvoke(runner, fn, event, result, repeat, requestsPerMonth, () => { quiet = true; });
     const memory = result.maxMemoryUsedMB !== undefined ? `, max memory ${result.maxMemoryUsedMB} MB of ${result.memorySizeMB} MB` : '';
     const init = result.initDurationMs !== undefined ? ` (init ${result.initDurationMs.toFixed(1)} ms)` : '';
     process.stdout.write(`${result.payload.toString('utf8')}\n`);
@@ -294,6 +351,40 @@ async function invoke(options: Options, positionals: string[]): Promise<number> 
   }
 }
 
+/** An option that must be a whole number of at least 1, or undefined when not given. */
+function positiveInteger(options: Options, name: 'repeat' | 'requests-per-month'): number | undefined {
+  const text = options[name];
+  if (text === undefined) return undefined;
+  const n = Number(String(text).replace(/_/g, ''));
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`--${name} ${text}: give a whole number of at least 1`, 2);
+  return n;
+}
+
+/**
+ * `invoke --repeat N`: N - 1 more invocations after the first (cold) one, in
+ * the same warm instance, with the logs of the first only; timings and the
+ * cost estimate on stderr, the first result on stdout.
+ */
+async function repeatInvoke(
+  runner: EmulatorRunner, fn: FunctionInfo, event: string, first: RunResult, repeat: number, requestsPerMonth: number, silence: () => void,
+): Promise<number> {
+  process.stdout.write(`${first.payload.toString('utf8')}\n`);
+  if (repeat > 1) say(`ts-lambda: ${repeat - 1} more invocations (their logs are not shown)`);
+  silence();
+  const runs: RunResult[] = [first];
+  for (let i = 1; i < repeat; i++) {
+    const r = await runner.invoke(fn, event);
+    if (!r.ok) {
+      say(`ts-lambda: invocation ${i + 1} of ${repeat} failed: ${r.payload.toString('utf8')}`);
+      return 1;
+    }
+    runs.push(r);
+  }
+  const arch = fn.architecture === 'arm64' ? 'arm64' : 'x86_64';
+  for (const line of costReport(repeatStats(runs, first.memorySizeMB ?? fn.memorySize), arch, requestsPerMonth)) say(line);
+  return 0;
+}
+
 function archNote(fn: FunctionInfo, options: Options): string {
   if (fn.architecture === 'arm64' && process.arch !== 'arm64' && fn.runtime.startsWith('nodejs')) {
     return options.arch === 'arm64' ? ', emulated with qemu' : `, run natively on ${process.arch}; --arch arm64 emulates arm64`;
@@ -308,7 +399,7 @@ const COMMANDS: readonly Command[] = [
     args: '',
     summary: 'the Lambda functions of the assembly',
     assembly: true,
-    options: { json: { type: 'boolean', shown: '--json', help: 'print JSON' } },
+    options: { json: JSON_OPTION },
     run: async (options) => {
       await list(options);
       return 0;
@@ -320,20 +411,30 @@ const COMMANDS: readonly Command[] = [
     summary: 'run a function with an event; result on stdout, logs on stderr',
     assembly: true,
     options: {
-      event: { type: 'string', short: 'e', shown: '--event FILE, -e', help: "the event (JSON file; '-' reads stdin)" },
-      example: { type: 'string', shown: '--example NAME', help: 'a bundled sample event (see `ts-lambda events`)' },
+      'event': { type: 'string', short: 'e', shown: '--event FILE, -e', help: "the event (JSON file; '-' reads stdin)" },
+      'example': { type: 'string', shown: '--example NAME', help: 'an event of the catalog or of your events/ folder (see `ts-lambda events`)' },
+      'events-dir': EVENTS_DIR_OPTION,
+      'repeat': { type: 'string', shown: '--repeat N', help: 'invoke N times (the first cold): cold init, warm p50/p99, billed duration, peak memory, cost' },
+      'requests-per-month': { type: 'string', shown: '--requests-per-month N', help: 'with --repeat: the monthly cost at N requests (default: 1000000)' },
     },
     more: FUNCTION_ARG,
     run: (options, positionals) => invoke(options, positionals),
   },
   {
     name: 'events',
-    args: '[NAME]',
-    summary: 'list the bundled sample events, or print one',
-    assembly: false,
-    options: { json: { type: 'boolean', shown: '--json', help: 'print JSON' } },
+    args: '[NAME | new TYPE]',
+    summary: 'list the event catalog (every service) and your events, print one, or generate one (new TYPE --set path=value)',
+    assembly: true,
+    options: {
+      'json': JSON_OPTION,
+      'events-dir': EVENTS_DIR_OPTION,
+      'set': { type: 'string', multiple: true, shown: '--set PATH=VALUE', help: 'new: set a field (a shorthand of the type, or a path such as detail.id or Records[0].body); repeatable' },
+      'function': { type: 'string', shown: '--function FN', help: "new: names and ARNs from that function's trigger of this type in the assembly" },
+    },
+    more: `Types of \`events new\` (shorthands of --set; values that parse as JSON are JSON):\n${eventTypesHelp()}`,
     run: async (options, positionals) => {
-      events(options, positionals[0]);
+      if (positionals[0] === 'new') await newEvent(options, positionals.slice(1));
+      else events(options, positionals[0]);
       return 0;
     },
   },
