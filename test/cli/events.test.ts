@@ -157,6 +157,22 @@ describe('events new TYPE --set path=value', () => {
       .toEqual([expect.stringMatching(/^arn:aws:events:us-east-1:123456789012:rule\/Triggers-Nightly/)]);
   });
 
+  test('http: method, path (both places), body, a header lowercased', () => {
+    const e = json(['events', 'new', 'http', '--set', 'method=post', '--set', 'path=/orders', '--set', 'body={"a":1}', '--set', 'header.X-Tenant=acme']);
+    expect(e).toMatchObject({ rawPath: '/orders', body: '{"a":1}', requestContext: { http: { method: 'POST', path: '/orders' } } });
+    expect(e.headers['x-tenant']).toBe('acme');
+    expect(e.headers['X-Tenant']).toBeUndefined();
+  });
+
+  test("list --json names each function's sources", () => {
+    const fns: any[] = json(['list', '--assembly', assembly, '--json']);
+    expect(fns.find((f) => f.path === 'Triggers/FromBucket')).toMatchObject({
+      triggers: ['s3'],
+      sources: [{ type: 's3', name: 'my-uploads', s3: { events: ['s3:ObjectCreated:*'], prefix: 'in/', suffix: '.csv' } }],
+    });
+    expect(fns.find((f) => f.path === 'Triggers/Alone')).toMatchObject({ triggers: [], sources: [] });
+  });
+
   test.each([
     ['an unknown type', ['events', 'new', 'sqsq'], /no event type 'sqsq'; types: sqs, sns, s3, eventbridge/],
     ['a field the event lacks', ['events', 'new', 'sqs', '--set', 'bdy=1'], /--set bdy: a sqs event has no field 'bdy'. Shorthands: body, queue, attributes.NAME; fields: Records/],

@@ -15,6 +15,8 @@ interface Shorthand {
   readonly path: string;
   readonly help: string;
   readonly encode?: (value: string) => unknown;
+  /** NAME is lowercased (header names) */
+  readonly lowercase?: boolean;
 }
 
 /** A type of `events new`. */
@@ -144,6 +146,17 @@ export const EVENT_TYPES: Readonly<Record<string, EventType>> = {
       r.eventSourceARN = `arn:aws:kinesis:${at.region}:${at.account}:stream/${s.name}`;
     }),
   },
+  http: {
+    base: 'example-apigw-v2-request-no-authorizer.json',
+    description: 'HTTP API request, payload 2.0 (serve builds these from real requests)',
+    shorthands: {
+      'method': { path: 'requestContext.http.method', help: 'GET, POST...', encode: (v) => v.toUpperCase() },
+      'path': { path: 'rawPath', help: 'the request path (requestContext.http.path follows)', encode: String },
+      'body': { path: 'body', help: 'the request body, as a string', encode: String },
+      'header.NAME': { path: 'headers.NAME', help: 'a request header (its name lowercased, as HTTP APIs pass it)', encode: String, lowercase: true },
+    },
+    fill: () => undefined,
+  },
 };
 
 /** Reads `a.b[0].c` / `Records[*].body` into segments; `*` is every element. */
@@ -179,7 +192,8 @@ function shorthandFor(type: EventType, key: string): Shorthand | undefined {
   if (type.shorthands[key]) return type.shorthands[key];
   for (const [name, s] of Object.entries(type.shorthands)) {
     const m = /^(.*)\.(NAME|FIELD)$/.exec(name);
-    if (m && key.startsWith(`${m[1]}.`)) return { ...s, path: s.path.replace(m[2], key.slice(m[1].length + 1)) };
+    const rest = key.slice(m?.[1].length ?? 0).replace(/^\./, '');
+    if (m && key.startsWith(`${m[1]}.`)) return { ...s, path: s.path.replace(m[2], s.lowercase ? rest.toLowerCase() : rest) };
   }
   return undefined;
 }
@@ -224,6 +238,7 @@ export function generateEvent(typeName: string, sets: readonly string[], source:
     setPath(event, path, shorthand?.encode ? shorthand.encode(text) : json(text));
   }
   if (typeName === 'sqs') eachRecord(event, (r) => { r.md5OfBody = createHash('md5').update(String(r.body)).digest('hex'); });
+  if (typeName === 'http') event.requestContext.http.path = event.rawPath;
   if (typeName === 's3') eachRecord(event, (r) => { r.s3.bucket.arn = `arn:aws:s3:::${r.s3.bucket.name}`; });
   return event;
 }

@@ -192,6 +192,7 @@ async function list(options: Options): Promise<void> {
       supported: !f.unsupported,
       unsupported: f.unsupported,
       triggers: f.triggers,
+      sources: f.sources,
       sampleEvent: f.triggers.map((t) => TRIGGER_EVENTS[t]).find((e) => e !== undefined),
     })), null, 2)}\n`);
     return;
