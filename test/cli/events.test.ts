@@ -178,6 +178,8 @@ describe('events new TYPE --set path=value', () => {
     ['a field the event lacks', ['events', 'new', 'sqs', '--set', 'bdy=1'], /--set bdy: a sqs event has no field 'bdy'. Shorthands: body, queue, attributes.NAME; fields: Records/],
     ['no =', ['events', 'new', 'sqs', '--set', 'body'], /--set body: write path=value/],
     ['no type', ['events', 'new'], /which type\?.*\n.*sqs/],
+    ['an option of events new without new', ['events', '--set', 'body=1'], /--set: not an option of `events \[NAME\]`/],
+    ['a listing option with new', ['events', 'new', 'sqs', '--json'], /--json: not an option of `events new`/],
   ])('%s: a clear error', (_name, args, message) => {
     const r = runCli(args as string[]);
     expect(r.code).toBe(2);

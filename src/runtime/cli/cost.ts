@@ -101,7 +101,7 @@ export function costReport(stats: RepeatStats, arch: Architecture, requestsPerMo
     `  cold init         ${ms(stats.coldInitMs)} (then ${ms(stats.coldDurationMs)})`,
     `  warm p50          ${ms(stats.warmP50Ms)}`,
     `  warm p99          ${ms(stats.warmP99Ms)}`,
-    `  billed duration   ${stats.meanBilledMs.toFixed(2)} ms (mean, warm, rounded up to 1 ms each)`,
+    `  billed duration   ${stats.meanBilledMs.toFixed(2)} ms (${stats.runs > 1 ? 'mean of the warm ones' : 'the one cold invocation, init not included'}, each rounded up to 1 ms)`,
     `  peak memory       ${stats.peakMemoryMB === undefined ? '-' : `${stats.peakMemoryMB} MB`} of ${stats.memorySizeMB} MB`,
     `Estimated cost at ${stats.memorySizeMB} MB (${LAMBDA_PRICES.regionName} on-demand prices of ${LAMBDA_PRICES.date}, ${LAMBDA_PRICES.source}; `
       + 'first tier, no free tier, cold starts not counted):',

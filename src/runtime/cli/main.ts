@@ -434,7 +434,13 @@ const COMMANDS: readonly Command[] = [
     },
     more: `Types of \`events new\` (shorthands of --set; values that parse as JSON are JSON):\n${eventTypesHelp()}`,
     run: async (options, positionals) => {
-      if (positionals[0] === 'new') await newEvent(options, positionals.slice(1));
+      const generating = positionals[0] === 'new';
+      const notHere = generating ? ['json', 'events-dir'] : ['set', 'function', 'assembly', 'app', 'env-file', 'arch', 'region'];
+      const given = notHere.filter((o) => options[o] !== undefined);
+      if (given.length > 0) {
+        throw new CliError(`${given.map((o) => `--${o}`).join(', ')}: not an option of \`events ${generating ? 'new' : '[NAME]'}\` (\`ts-lambda events --help\`)`, 2);
+      }
+      if (generating) await newEvent(options, positionals.slice(1));
       else events(options, positionals[0]);
       return 0;
     },
