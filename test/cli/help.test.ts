@@ -25,7 +25,7 @@ test.each([
   ['invoke', ['--event FILE', '--example NAME', '--assembly DIR'], ['--port', '--watch']],
   ['serve', ['--port N', '--host HOST', '--watch', '--assembly DIR'], ['--event', '--example']],
   ['list', ['--json', '--assembly DIR'], ['--event', '--port']],
-  ['events', ['--json', '--events-dir DIR', '--set PATH=VALUE', '--function FN', 'eventbridge'], ['--port', '--event FILE']],
+  ['events', ['--json', '--events-dir DIR', '--set PATH=VALUE', '--function FN', '--assembly DIR', 'eventbridge'], ['--port', '--event FILE', '--env-file', '--arch']],
 ])('%s --help shows its own options only', (command, has, hasNot) => {
   const r = runCli([command, '--help']);
   expect(r.code).toBe(0);

@@ -425,17 +425,20 @@ const COMMANDS: readonly Command[] = [
     name: 'events',
     args: '[NAME | new TYPE]',
     summary: 'list the event catalog (every service) and your events, print one, or generate one (new TYPE --set path=value)',
-    assembly: true,
+    assembly: false,
     options: {
       'json': JSON_OPTION,
       'events-dir': EVENTS_DIR_OPTION,
       'set': { type: 'string', multiple: true, shown: '--set PATH=VALUE', help: 'new: set a field (a shorthand of the type, or a path such as detail.id or Records[0].body); repeatable' },
       'function': { type: 'string', shown: '--function FN', help: "new: names and ARNs from that function's trigger of this type in the assembly" },
+      'assembly': ASSEMBLY_OPTIONS.assembly,
+      'app': ASSEMBLY_OPTIONS.app,
+      'region': { ...ASSEMBLY_OPTIONS.region, help: 'new: the region of the event and its ARNs (default: us-east-1)' },
     },
     more: `Types of \`events new\` (shorthands of --set; values that parse as JSON are JSON):\n${eventTypesHelp()}`,
     run: async (options, positionals) => {
       const generating = positionals[0] === 'new';
-      const notHere = generating ? ['json', 'events-dir'] : ['set', 'function', 'assembly', 'app', 'env-file', 'arch', 'region'];
+      const notHere = generating ? ['json', 'events-dir'] : ['set', 'function', 'assembly', 'app', 'region'];
       const given = notHere.filter((o) => options[o] !== undefined);
       if (given.length > 0) {
         throw new CliError(`${given.map((o) => `--${o}`).join(', ')}: not an option of \`events ${generating ? 'new' : '[NAME]'}\` (\`ts-lambda events --help\`)`, 2);
