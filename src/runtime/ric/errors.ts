@@ -25,6 +25,14 @@ export const malformedHandlerName = (message: string) => new RuntimeError('Malfo
 export const nodeJsExit = () => new RuntimeError('NodeJsExit',
   'The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly caused by a Promise that was never settled. For more information, see https://nodejs.org/docs/latest/api/process.html#exit-codes');
 
+/** A callback-style handler on nodejs24.x or later (aws-lambda-ric 4.0.2 `dist/function/callback-deprecation.js`). */
+export const callbackHandlerDeprecated = (message: string) => new RuntimeError('CallbackHandlerDeprecated', message);
+
+/** The result cannot be serialized: `Runtime.JSONStringifyError` from nodejs24.x on (aws-lambda-ric 4.0.2 `dist/utils/serialize.js`), a plain `Error` before. */
+export const jsonStringifyError = (runtimeError: boolean) => (runtimeError
+  ? new RuntimeError('JSONStringifyError', 'Unable to stringify response body')
+  : new Error('Unable to stringify response body'));
+
 /** A promise was rejected and nobody handled it. */
 export const unhandledPromiseRejection = (reason: unknown) => new RuntimeError('UnhandledPromiseRejection', String(reason));
 
@@ -35,15 +43,21 @@ export interface ErrorDocument {
   readonly trace: string[];
 }
 
-/** Shapes anything thrown (or passed to a callback) as the managed runtime does. */
-export function toErrorDocument(error: unknown): ErrorDocument {
+/**
+ * Shapes anything thrown (or passed to a callback) as the managed runtime
+ * does. With `errorsOnly` (4.x rules, nodejs24.x on: aws-lambda-ric 4.0.2
+ * `dist/utils/error.js` formatError) only an `Error` instance counts as an
+ * error; 3.x also takes an object with string `name`, `message` and `stack`.
+ */
+export function toErrorDocument(error: unknown, errorsOnly = false): ErrorDocument {
   try {
-    if (isErrorLike(error)) {
+    if (errorsOnly ? error instanceof Error : isErrorLike(error)) {
+      const e = error as { name: string; message: string; stack?: string };
       // 0x7F (DEL) is escaped by the managed runtime: it is not allowed in headers
       return {
-        errorType: error.name.replaceAll('\x7F', '%7F'),
-        errorMessage: error.message.replaceAll('\x7F', '%7F'),
-        trace: error.stack.replaceAll('\x7F', '%7F').split('\n'),
+        errorType: String(e.name).replaceAll('\x7F', '%7F'),
+        errorMessage: String(e.message).replaceAll('\x7F', '%7F'),
+        trace: typeof e.stack === 'string' ? e.stack.replaceAll('\x7F', '%7F').split('\n') : [],
       };
     }
     return { errorType: typeof error, errorMessage: String(error), trace: [] };
@@ -54,6 +68,34 @@ export function toErrorDocument(error: unknown): ErrorDocument {
       trace: [],
     };
   }
+}
+
+/** What the runtime logs for a failure: an Error as it is, anything else wrapped (`intoError` of both clients). */
+export function intoError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * The text log form of an error after its label, `\t` + JSON with the
+ * name, message, code, own properties and stack lines (aws-lambda-ric
+ * `Errors.toFormatted`, 4.0.2 `dist/utils/error.js` the same).
+ */
+export function toFormatted(error: Error): string {
+  try {
+    return '\t' + JSON.stringify(error, (_key, value) => withEnumerableProperties(value));
+  } catch {
+    return '\t' + JSON.stringify(toErrorDocument(error));
+  }
+}
+
+function withEnumerableProperties(value: unknown): unknown {
+  if (!(value instanceof Error)) return value;
+  const fields: Record<string, unknown> = Object.assign<Record<string, unknown>, Error>(
+    { errorType: value.name, errorMessage: value.message, code: (value as { code?: unknown }).code },
+    value,
+  );
+  if (typeof value.stack === 'string') fields.stack = value.stack.split('\n');
+  return fields;
 }
 
 function isErrorLike(value: unknown): value is { name: string; message: string; stack: string } {

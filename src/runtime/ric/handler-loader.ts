@@ -11,6 +11,7 @@
  * `module.exports` is its default export), and `node:` builtins that Bun has too.
  */
 import { handlerNotFound, importModuleError, malformedHandlerName, userCodeSyntaxError } from './errors';
+import { callbackFreeRuntime } from './runtime-rules';
 
 /** A Lambda handler: `(event, context, callback?) => result | Promise<result>`. */
 export type Handler = (event: unknown, context: unknown, callback: (err?: unknown, result?: unknown) => void) => unknown;
@@ -29,7 +30,12 @@ export async function loadHandler(taskRoot: string, handlerString: string): Prom
 
   defineAwslambdaGlobal();
   const userModule = await loadUserModule(taskRoot, moduleRoot, moduleName);
-  const handler = exportPath.split('.').reduce<any>((object, key) => object?.[key], userModule);
+  const find = (root: any) => exportPath.split('.').reduce<any>((object, key) => object?.[key], root);
+  let handler = find(userModule);
+  // nodejs24.x on, `export default { handler }` is searched too (aws-lambda-ric 4.0.2 dist/function/handler-resolver.js)
+  if (!handler && callbackFreeRuntime() && userModule && typeof userModule === 'object' && 'default' in userModule) {
+    handler = find((userModule as { default: unknown }).default);
+  }
   if (!handler) throw handlerNotFound(`${handlerString} is undefined or not exported`);
   if (typeof handler !== 'function') throw handlerNotFound(`${handlerString} is not a function`);
   return handler as Handler;
@@ -47,12 +53,16 @@ async function loadUserModule(taskRoot: string, moduleRoot: string, moduleName: 
       [`${file}.mjs`, 'module'],
       [`${file}.cjs`, 'commonjs'],
     ];
-    for (const [path, format] of candidates) {
-      if (existsSync(path) && !(await isDirectory(path))) return await importAs(path, format);
-    }
-    // like require(): a package or a directory under the task root
     const { createRequire } = await import('node:module');
     const require = createRequire(resolve(taskRoot, 'index.js'));
+    for (const [path, format] of candidates) {
+      if (!existsSync(path) || (await isDirectory(path))) continue;
+      // up to nodejs22.x an extensionless file is require()d, whatever the package type
+      // (aws-lambda-ric 3.3.0 UserFunction _tryRequire); 4.x import()s it
+      if (path === file && !callbackFreeRuntime()) return require(path);
+      return await importAs(path, format);
+    }
+    // like require(): a package or a directory under the task root
     return await importAs(require.resolve(moduleName, { paths: [taskRoot, resolve(taskRoot, moduleRoot)] }), 'commonjs');
   } catch (err) {
     if (err instanceof SyntaxError) throw userCodeSyntaxError(err);
