@@ -56,6 +56,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-lambda-powertools/kafka@^2.28.0',
     '@aws-lambda-powertools/logger@^2.28.0',
     '@aws-sdk/client-sqs@^3.900.0',
+    // AWS's own runtime interface clients, the reference of the differential
+    // test (test/runtime/aws-client-diff.test.ts): 4.x as nodejs24.x runs it,
+    // 3.3.0 (npm alias) as nodejs22.x runs it. Both build native code
+    // (cmake, autoreconf, a C++ compiler; .ci/run installs them).
+    'aws-lambda-ric@4.0.2',
+    'aws-lambda-ric-3@npm:aws-lambda-ric@3.3.0',
   ],
 
   bin: { 'ts-lambda': 'assets/cli/ts-lambda.cjs' },
@@ -74,10 +80,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testTimeout: 60_000,
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/test/fixtures/'],
-      modulePathIgnorePatterns: ['<rootDir>/cdk.out/', '<rootDir>/dist/'],
+      // AWS's client test handlers hold package.json files of the same name (haste collisions)
+      modulePathIgnorePatterns: ['<rootDir>/cdk.out/', '<rootDir>/dist/', '<rootDir>/test/runtime/fixtures/aws-ric/'],
     },
   },
-  gitignore: ['/assets/', '.jsii.tabl.json', '/cdk.out/', '.cdk-ts-lambda-cache/', '/bench/.work/', '*.tsbuildinfo'],
+  gitignore: ['/assets/', '.jsii.tabl.json', '/cdk.out/', '.cdk-ts-lambda-cache/', '/bench/.work/', '*.tsbuildinfo',
+    // a fixture of AWS's client tests: a task root whose node_modules is part of the case
+    '!/test/runtime/fixtures/aws-ric/handlers/async_init_with_node_modules/node_modules/'],
   npmignoreEnabled: true,
 });
 

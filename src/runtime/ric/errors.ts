@@ -3,38 +3,77 @@
  * to the Runtime API, shaped as the managed Node.js runtime shapes it:
  * `{errorType, errorMessage, trace}` where `trace` is the stack split in lines.
  */
+import { callbackFreeRuntime } from './runtime-rules';
 
 /** An error the runtime raises about the user's code, named `Runtime.<kind>`. */
 export class RuntimeError extends Error {
   constructor(kind: string, message: string) {
     super(message);
-    this.name = `Runtime.${kind}`;
+    // 3.x sets the name on each class's prototype, 4.x on the instance (then it
+    // shows among the error's own properties in the logs)
+    Object.defineProperty(this, 'name', { value: `Runtime.${kind}`, enumerable: callbackFreeRuntime(), writable: true, configurable: true });
   }
 }
 
+/** 4.x's class names where they are not the kind (JSON logs name an error by its class). */
+const CLASS_NAMES_4X: Record<string, string> = {
+  HandlerNotFound: 'HandlerNotFoundError',
+  MalformedHandlerName: 'MalformedHandlerNameError',
+  CallbackHandlerDeprecated: 'CallbackHandlerDeprecatedError',
+};
+const classes = new Map<string, new (kind: string, message: string) => RuntimeError>();
+
+/**
+ * A `Runtime.<kind>` error of a class named as AWS's client names it: the
+ * kind up to nodejs22.x (3.x `src/Errors.js`), `HandlerNotFoundError`... from
+ * nodejs24.x on (4.0.2 `dist/utils/errors.js`); JSON logs show the class name as `errorType`.
+ */
+function runtimeError(kind: string, message: string): RuntimeError {
+  const className = callbackFreeRuntime() ? (CLASS_NAMES_4X[kind] ?? kind) : kind;
+  let cls = classes.get(className);
+  if (!cls) {
+    cls = ({ [className]: class extends RuntimeError {} })[className];
+    classes.set(className, cls);
+  }
+  return new cls(kind, message);
+}
+
 /** The `_HANDLER` module could not be found. */
-export const importModuleError = (cause: unknown) => new RuntimeError('ImportModuleError', String(cause));
-/** The `_HANDLER` module has a syntax error. */
-export const userCodeSyntaxError = (cause: unknown) => new RuntimeError('UserCodeSyntaxError', String(cause));
+export const importModuleError = (cause: unknown) => runtimeError('ImportModuleError', String(cause));
+/** The `_HANDLER` module has a syntax error; from nodejs24.x on with the SyntaxError's stack (aws-lambda-ric 4.0.2 dist/utils/errors.js). */
+export const userCodeSyntaxError = (cause: unknown) => {
+  const error = runtimeError('UserCodeSyntaxError', String(cause));
+  if (callbackFreeRuntime()) error.stack = (cause as { stack?: string } | null)?.stack;
+  return error;
+};
 /** The module has no such export, or it is not a function. */
-export const handlerNotFound = (message: string) => new RuntimeError('HandlerNotFound', message);
+export const handlerNotFound = (message: string) => runtimeError('HandlerNotFound', message);
 /** `_HANDLER` is not `module.function`. */
-export const malformedHandlerName = (message: string) => new RuntimeError('MalformedHandlerName', message);
+export const malformedHandlerName = (message: string) => runtimeError('MalformedHandlerName', message);
 
 /** The handler's promise never settled and nothing else was left to run. */
-export const nodeJsExit = () => new RuntimeError('NodeJsExit',
+export const nodeJsExit = () => runtimeError('NodeJsExit',
   'The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly caused by a Promise that was never settled. For more information, see https://nodejs.org/docs/latest/api/process.html#exit-codes');
 
 /** A callback-style handler on nodejs24.x or later (aws-lambda-ric 4.0.2 `dist/function/callback-deprecation.js`). */
-export const callbackHandlerDeprecated = (message: string) => new RuntimeError('CallbackHandlerDeprecated', message);
+export const callbackHandlerDeprecated = (message: string) => runtimeError('CallbackHandlerDeprecated', message);
 
 /** The result cannot be serialized: `Runtime.JSONStringifyError` from nodejs24.x on (aws-lambda-ric 4.0.2 `dist/utils/serialize.js`), a plain `Error` before. */
-export const jsonStringifyError = (runtimeError: boolean) => (runtimeError
-  ? new RuntimeError('JSONStringifyError', 'Unable to stringify response body')
+export const jsonStringifyError = (runtimeKind: boolean) => (runtimeKind
+  ? runtimeError('JSONStringifyError', 'Unable to stringify response body')
   : new Error('Unable to stringify response body'));
 
-/** A promise was rejected and nobody handled it. */
-export const unhandledPromiseRejection = (reason: unknown) => new RuntimeError('UnhandledPromiseRejection', String(reason));
+/**
+ * A promise was rejected and nobody handled it (up to nodejs22.x; 4.x has no
+ * such hook): with the `reason` and `promise` as own properties, which its
+ * log line shows (aws-lambda-ric 3.3.0 src/Errors.js UnhandledPromiseRejection).
+ */
+export class UnhandledPromiseRejection extends RuntimeError {
+  constructor(public readonly reason: unknown, public readonly promise?: unknown) {
+    super('UnhandledPromiseRejection', String(reason));
+  }
+}
+export const unhandledPromiseRejection = (reason: unknown, promise?: unknown) => new UnhandledPromiseRejection(reason, promise);
 
 /** The body posted to `invocation/{id}/error` and `init/error`. */
 export interface ErrorDocument {

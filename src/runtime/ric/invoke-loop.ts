@@ -37,6 +37,8 @@ export class InvokeLoop {
   /** what to do when the event loop runs empty during an invocation */
   private onEmptyEventLoop: (() => void) | undefined;
   private readonly canWaitForEmptyLoop = typeof process !== 'undefined' && typeof process.on === 'function';
+  /** set once an uncaught exception or unhandled rejection ends the process */
+  private ending = false;
   /** nodejs24.x and later: aws-lambda-ric 4.x's handler contract */
   private readonly awaitedHandlers = callbackFreeRuntime();
 
@@ -46,7 +48,7 @@ export class InvokeLoop {
   public installProcessHooks(): void {
     if (!this.canWaitForEmptyLoop || this.awaitedHandlers) return;
     process.on('uncaughtException', (error) => this.fatal('Uncaught Exception', error, 129));
-    process.on('unhandledRejection', (reason) => this.fatal('Unhandled Promise Rejection', unhandledPromiseRejection(reason), 128));
+    process.on('unhandledRejection', (reason, promise) => this.fatal('Unhandled Promise Rejection', unhandledPromiseRejection(reason, promise), 128));
     process.on('beforeExit', () => {
       const action = this.onEmptyEventLoop;
       this.onEmptyEventLoop = undefined;
@@ -92,6 +94,8 @@ export class InvokeLoop {
       let waitsForEmptyLoop = true;
 
       const post = (error: unknown, result: unknown): void => {
+        // the process is ending on an uncaught exception or unhandled rejection, which answered for this invocation
+        if (this.ending) return;
         this.onEmptyEventLoop = undefined;
         this.currentRequestId = undefined;
         this.postOutcome(requestId, error, result).then(resolve, (err) => {
@@ -185,6 +189,7 @@ export class InvokeLoop {
   }
 
   private fatal(what: string, error: unknown, exitCode: number): void {
+    this.ending = true;
     const document = toErrorDocument(error);
     logRuntimeError(what, error);
     const requestId = this.currentRequestId;
