@@ -181,8 +181,14 @@ if (clients) {
       await pool(batch.map((config) => async () => {
         results.set(config.name, await emulator.invoke(config.name, JSON.stringify({ msg: 'hi', n: 1 })));
       }), BATCH_WIDTH);
-      // time for a process that ends after its answer (exit 128/129, Node.js's own end) to do so
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      // time for a process that ends after its answer (exit 128/129, Node.js's own end) to do
+      // so: until no exit status has come for 400 ms (3 s at most)
+      const exited = () => batch.filter((config) => existsSync(join(exitDir, config.name))).length;
+      let seen = -1;
+      for (let waited = 0; waited < 3000 && exited() !== seen; waited += 400) {
+        seen = exited();
+        await new Promise((resolve) => setTimeout(resolve, 400));
+      }
       for (const config of batch) {
         const [runtime, who, index] = config.name.replace('_', '.').split('-') as [Runtime, Client, string];
         const entries = logs.filter((l) => l.functionName === config.name);
