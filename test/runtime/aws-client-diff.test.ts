@@ -1,7 +1,7 @@
 /**
  * Differential test of the handler contract: the same handlers, run through
  * the emulator by our runtime interface client and by AWS's own client for
- * the runtime (aws-lambda-ric 3.3.0 for nodejs22.x, 4.0.2 for nodejs24.x,
+ * the runtime (aws-lambda-ric 3.3.0 for nodejs20.x and nodejs22.x, 4.0.2 for nodejs24.x,
  * devDependencies from npm, which build native code), must end the same
  * way: result or error document, the emulator's error type, what the client
  * logged (labels, levels, error records) and whether and how the process
@@ -19,7 +19,7 @@ import { FIXTURES, buildClient } from './helpers';
 import { FunctionConfig, InvokeResult, LambdaEmulator, LogEntry, nodejsCommand } from '../../src/runtime/emulator';
 import { testNeeding } from '../helpers/external-tool';
 
-type Runtime = 'nodejs22.x' | 'nodejs24.x';
+type Runtime = 'nodejs20.x' | 'nodejs22.x' | 'nodejs24.x';
 type Client = 'ours' | 'aws';
 
 /** One handler: its task root (under fixtures/) and `_HANDLER`. */
@@ -93,12 +93,12 @@ const caseName = (c: Case) => `${c.dir.replace(AWS, 'aws')}:${c.handler}${c.logF
  * Cases where our client does not do what AWS's client does, and why. Each
  * entry must still differ (so that the list stays true).
  */
+const NEVER_SETTLES_3X = 'an async handler whose promise never settles: ours reports Runtime.NodeJsExit, as AWS\'s 3.x client '
+  + 'does after 3.3.0 (its repository\'s src/Runtime.js _setDefaultExitListener, 2025), which the managed runtime follows; '
+  + 'the 3.3.0 release on npm still answers null';
 const KNOWN_DIFFERENCES: Record<Runtime, Record<string, string>> = {
-  'nodejs22.x': {
-    'contract:index.neverSettlesAsync': 'an async handler whose promise never settles: ours reports Runtime.NodeJsExit, as AWS\'s 3.x client '
-      + 'does after 3.3.0 (its repository\'s src/Runtime.js _setDefaultExitListener, 2025), which the managed runtime follows; '
-      + 'the 3.3.0 release on npm still answers null',
-  },
+  'nodejs20.x': { 'contract:index.neverSettlesAsync': NEVER_SETTLES_3X },
+  'nodejs22.x': { 'contract:index.neverSettlesAsync': NEVER_SETTLES_3X },
   'nodejs24.x': {},
 };
 
@@ -115,6 +115,7 @@ function awsClients(): { clients?: Record<Runtime, (handler: string) => string[]
     return {
       clients: {
         'nodejs24.x': () => [process.execPath, ric4],
+        'nodejs20.x': (handler) => [process.execPath, ric3, handler],
         'nodejs22.x': (handler) => [process.execPath, ric3, handler],
       },
     };
@@ -134,7 +135,7 @@ interface Outcome {
   readonly exit: string;
 }
 
-const RUNTIMES: Runtime[] = ['nodejs22.x', 'nodejs24.x'];
+const RUNTIMES: Runtime[] = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'];
 const outcomes = new Map<string, Outcome>();
 const key = (runtime: Runtime, client: Client, index: number) => `${runtime}|${client}|${index}`;
 const fnName = (runtime: Runtime, client: Client, index: number) => `${runtime.replace('.', '_')}-${client}-${index}`;
