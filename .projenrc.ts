@@ -90,8 +90,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   npmignoreEnabled: true,
 });
 
-// The prebuilt runtime pieces ship in the package.
+// The prebuilt runtime pieces ship in the package, and so do the project
+// templates of `ts-lambda new` (templates/README.md).
 project.npmignore?.include('/assets/');
+project.npmignore?.include('/templates/');
 
 // test/tsconfig.json type-checks tests and the development-only folders too
 for (const dir of ['examples', 'bench', 'scripts', 'integ']) {

@@ -14,6 +14,7 @@ import { CliError } from './errors';
 import { allEvents, CATALOG, eventsDir, SampleEvent, sampleEvent, SERVICES } from './events';
 import { editDistance, findFunction, shortName } from './find';
 import { defaultEvent, eventTypesHelp, generateEvent, sourceFor, Where } from './generate';
+import { NEW_HELP, newCommand, TEMPLATES } from './new';
 import { EmulatorRunner, RunResult } from './runner';
 import { serve } from './serve';
 import { synthesize } from './synth';
@@ -84,6 +85,7 @@ export interface Options {
   readonly 'port'?: string;
   readonly 'host'?: string;
   readonly 'watch'?: boolean;
+  readonly 'template'?: string;
   readonly 'help'?: boolean;
 }
 
@@ -464,6 +466,17 @@ const COMMANDS: readonly Command[] = [
       arch: archOf(options),
       say,
     }),
+  },
+  {
+    name: 'new',
+    args: '<dir>',
+    summary: `write a ready CDK app into a new folder (templates: ${TEMPLATES.map((t) => t.name).join(', ')})`,
+    assembly: false,
+    options: {
+      template: { type: 'string', short: 't', shown: '--template NAME, -t', help: 'the kind of app (default: http; the templates are below)' },
+    },
+    more: NEW_HELP,
+    run: async (options, positionals) => newCommand(positionals, options.template, say),
   },
 ];
 
