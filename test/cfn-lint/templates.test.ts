@@ -8,7 +8,7 @@
  *     exactly the stacks' templates);
  *   - the example app (examples/app), synthesized here as `npm run demo`
  *     synthesizes it into cdk.out;
- *   - the projects `ts-lambda new` generates, once it exists (see
+ *   - the projects `ts-lambda new` generates, one per template (see
  *     tsLambdaNewTemplates below).
  * No error and no warning may remain: a warning is fixed, or ignored in
  * .cfnlintrc with its reason.
@@ -24,8 +24,10 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseSnapshot, printSnapshot, snapshotTemplates } from './snapshot-templates';
-import { testNeeding } from '../helpers/external-tool';
+import { ON_CI, testNeeding } from '../helpers/external-tool';
 import { isolateBundleCache, tempDir } from '../helpers/fixtures';
+import { bunTemplateMissing, synthNewApp } from '../helpers/new-apps';
+import { TEMPLATES } from '../../src/runtime/cli/new/templates';
 
 isolateBundleCache();
 
@@ -110,13 +112,27 @@ function exampleTemplates(dir: string): Target[] {
 }
 
 /**
- * Hook for `ts-lambda new` (not written yet): when it exists, generate each
- * of its project templates into `dir`, synthesize them, and return their
- * templates here, with source 'new'; they are then linted with the rest, and
- * the `test.todo` below becomes a test like the others.
+ * The projects `ts-lambda new` generates, one per template, synthesized from
+ * this repository's source with their cdk.json context (test/helpers/new-apps.ts).
+ * The `bun` template needs the prefetched Bun engine: without it that one is
+ * left out, saying so (under CI=true, which prefetches it, that fails).
  */
-function tsLambdaNewTemplates(_dir: string): Target[] {
-  return [];
+function tsLambdaNewTemplates(dir: string): Target[] {
+  const parent = join(dir, 'new');
+  mkdirSync(parent);
+  const targets: Target[] = [];
+  for (const { name } of TEMPLATES) {
+    if (name === 'bun' && bunTemplateMissing()) {
+      if (ON_CI) throw new Error(`ts-lambda new --template bun: ${bunTemplateMissing()}`);
+      console.log(`cfn-lint: the bun template of ts-lambda new is left out: ${bunTemplateMissing()}`);
+      continue;
+    }
+    const app = synthNewApp(parent, name);
+    for (const file of app.templates) {
+      targets.push({ source: 'new', label: `ts-lambda new --template ${name}: ${relative(app.out, file)}`, file });
+    }
+  }
+  return targets;
 }
 
 /**
@@ -210,7 +226,10 @@ describe('cfn-lint over every template', () => {
     expect(findingsOf('example')).toEqual([]);
   });
 
-  test.todo('templates of `ts-lambda new` projects have no finding (ts-lambda new does not exist yet: tsLambdaNewTemplates)');
+  testWithCfnLint('templates of `ts-lambda new` projects have no finding', () => {
+    expect(count('new')).toBeGreaterThanOrEqual(TEMPLATES.length - (ON_CI ? 0 : 1));
+    expect(findingsOf('new')).toEqual([]);
+  });
 });
 
 describe('reading templates back from .snap files', () => {

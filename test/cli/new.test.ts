@@ -85,6 +85,14 @@ test('the pinned versions are the ones this repository builds and tests with (it
   }
 });
 
+test('cdk.json sets the feature flags the pinned aws-cdk-lib recommends for new apps (as cdk init does)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { CURRENTLY_RECOMMENDED_FLAGS } = require('aws-cdk-lib/cx-api');
+  const cdkJson = readJson(join(ROOT, 'templates', 'common', 'cdk.json'));
+  expect(Object.keys(CURRENTLY_RECOMMENDED_FLAGS).length).toBeGreaterThan(10);
+  expect(cdkJson.context).toEqual(CURRENTLY_RECOMMENDED_FLAGS);
+});
+
 describe('errors', () => {
   test('an existing non-empty folder is refused and left as it was', () => {
     const dir = join(work, 'taken');

@@ -2,7 +2,7 @@
  * Projects of `ts-lambda new`, synthesized from this repository's source (no
  * packed package): each app's node_modules links to the repository's, and
  * `cdk-ts-lambda` resolves to src/index.ts through a NODE_PATH shim, run by
- * tsx as the app's cdk.json runs it. Used by test/cli/new.test.ts and by the
+ * tsx as the app's cdk.json runs it, with cdk.json's context. Used by test/cli/new.test.ts and by the
  * cfn-lint test (which lints their templates).
  *
  * The `bun` template's engine comes from the prefetched Bun
@@ -11,7 +11,7 @@
  * network.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prefetchedBun } from './external-tool';
 import { newApp } from '../../src/runtime/cli/new';
@@ -53,11 +53,13 @@ export function synthNewApp(parent: string, template: string): SynthesizedApp {
     }
   }
   const out = join(dir, 'cdk.out');
+  // the context of cdk.json (its feature flags), as the cdk CLI passes it
+  const context = JSON.parse(readFileSync(join(dir, 'cdk.json'), 'utf8')).context ?? {};
   const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), ['bin/app.ts'], {
     cwd: dir,
     encoding: 'utf8',
     timeout: 300_000,
-    env: { ...process.env, NODE_PATH: join(parent, 'shim'), CDK_OUTDIR: out, CDK_TS_LAMBDA_CACHE_DIR: cacheDir, CDK_TS_LAMBDA_QUIET: '1' },
+    env: { ...process.env, NODE_PATH: join(parent, 'shim'), CDK_OUTDIR: out, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_TS_LAMBDA_CACHE_DIR: cacheDir, CDK_TS_LAMBDA_QUIET: '1' },
   });
   if (run.status !== 0) throw new Error(`synth of the ${template} app failed (status ${run.status}, ${run.error?.message ?? ''}):\n${run.stderr}`);
   const templates = readdirSync(out).filter((f) => f.endsWith('.template.json')).sort().map((f) => join(out, f));

@@ -14,7 +14,9 @@ export class AppStack extends Stack {
       description: 'Says hello over HTTP, from Bun',
       runtime: FunctionRuntime.bun({ version: BUN_VERSION }),
       routes: ['GET /hello'],
-      // an API without an authorizer is a choice: the construct warns about it
+      // open to anyone, on purpose: add an authorizer (OidcAuthorizer, see the
+      // `authorizer` template) before a route holds anything private
+      publicRoutes: ['GET /hello'],
       urlOutput: true,
     });
   }

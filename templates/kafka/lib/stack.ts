@@ -1,5 +1,5 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
-import { KafkaAuth, KafkaConsumer, KafkaSource } from 'cdk-ts-lambda';
+import { KafkaAuth, KafkaConsumer, KafkaSource, OutputFormat } from 'cdk-ts-lambda';
 import { Construct } from 'constructs';
 
 /**
@@ -23,6 +23,10 @@ export class AppStack extends Stack {
       provisionedPollers: { minimumPollers: 1, maximumPollers: 2 },
       maxRetryAttempts: 3,
       bisectBatchOnError: true,
+      // Powertools' kafka utility loads its Avro and Protobuf decoders lazily;
+      // this JSON consumer needs neither, and a CommonJS bundle keeps them
+      // lazy requires (add avro-js or protobufjs, and drop them here, to use them)
+      bundling: { format: OutputFormat.CJS, externalModules: ['avro-js', 'protobufjs'] },
     });
   }
 }

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Context, MSKEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { handler } from '../src/handler';
 
+/** An MSK event as Powertools' kafka consumer types it. */
+type MSKEvent = Parameters<typeof handler>[0];
 const event = JSON.parse(readFileSync(join(__dirname, '..', 'events', 'orders.json'), 'utf8')) as MSKEvent;
 const context = { functionName: 'orders', awsRequestId: 'test-request' } as Context;
 
