@@ -24,10 +24,10 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseSnapshot, printSnapshot, snapshotTemplates } from './snapshot-templates';
+import { TEMPLATES } from '../../src/runtime/cli/new/templates';
 import { ON_CI, testNeeding } from '../helpers/external-tool';
 import { isolateBundleCache, tempDir } from '../helpers/fixtures';
 import { bunTemplateMissing, synthNewApp } from '../helpers/new-apps';
-import { TEMPLATES } from '../../src/runtime/cli/new/templates';
 
 isolateBundleCache();
 

@@ -8,10 +8,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI_ENV, ROOT, runCli } from './helpers';
-import { isolateBundleCache, tempDir } from '../helpers/fixtures';
-import { synthNewApp } from '../helpers/new-apps';
 import { findTemplate, newApp, stackId } from '../../src/runtime/cli/new';
 import { NOT_SHIPPED, PINNED_VERSIONS, TEMPLATES } from '../../src/runtime/cli/new/templates';
+import { isolateBundleCache, tempDir } from '../helpers/fixtures';
+import { synthNewApp } from '../helpers/new-apps';
 
 isolateBundleCache();
 
