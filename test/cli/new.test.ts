@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI_ENV, ROOT, runCli } from './helpers';
+import { CLI_ENV, ROOT, runCli, startServe } from './helpers';
 import { findTemplate, newApp, stackId } from '../../src/runtime/cli/new';
 import { NOT_SHIPPED, PINNED_VERSIONS, TEMPLATES } from '../../src/runtime/cli/new/templates';
 import { isolateBundleCache, tempDir } from '../helpers/fixtures';
@@ -171,4 +171,16 @@ test('a generated app synthesizes and its function answers its own event through
   expect(run.stderr).toContain('ts-lambda: invoking SqsApp/Orders/Function');
   expect(run.code).toBe(0);
   expect(JSON.parse(run.stdout)).toEqual({ batchItemFailures: [{ itemIdentifier: 'MessageID_2' }] });
+}, 300_000);
+
+test('the http app is served by ts-lambda serve as its README says (GET /hello?name=Ada)', async () => {
+  const app = synthNewApp(work, 'http');
+  const served = await startServe(['--port', '0', '--assembly', app.out], 120_000, app.dir);
+  try {
+    const response = await fetch(`${served.url}/hello?name=Ada`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ message: 'Hello, Ada!' });
+  } finally {
+    await served.stop();
+  }
 }, 300_000);

@@ -2,7 +2,8 @@
  * Projects of `ts-lambda new`, synthesized from this repository's source (no
  * packed package): each app's node_modules links to the repository's, and
  * `cdk-ts-lambda` resolves to src/index.ts through a NODE_PATH shim, run by
- * tsx as the app's cdk.json runs it, with cdk.json's context. Used by test/cli/new.test.ts and by the
+ * tsx as the app's cdk.json runs it, with cdk.json's context. Used by
+ * test/cli/new.test.ts and by the
  * cfn-lint test (which lints their templates).
  *
  * The `bun` template's engine comes from the prefetched Bun
