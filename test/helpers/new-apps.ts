@@ -3,8 +3,7 @@
  * packed package): each app's node_modules links to the repository's, and
  * `cdk-ts-lambda` resolves to src/index.ts through a NODE_PATH shim, run by
  * tsx as the app's cdk.json runs it, with cdk.json's context. Used by
- * test/cli/new.test.ts and by the
- * cfn-lint test (which lints their templates).
+ * test/cli/new.test.ts and by the cfn-lint test (which lints their templates).
  *
  * The `bun` template's engine comes from the prefetched Bun
  * (scripts/prefetch-engines.sh), seeded into the bundle cache as
