@@ -8,6 +8,7 @@ import { loadHandler } from './handler-loader';
 import { InvokeLoop } from './invoke-loop';
 import { patchConsole } from './log-format';
 import { RuntimeApiClient } from './runtime-api-client';
+import { isStreamingHandler } from './stream/streamify';
 import { selectTransport } from './transport';
 
 async function main(): Promise<void> {
@@ -17,16 +18,18 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   await patchConsole();
-  const loop = new InvokeLoop(new RuntimeApiClient(await selectTransport(address)));
+  const loop = new InvokeLoop(new RuntimeApiClient(await selectTransport(address), address));
   loop.installProcessHooks();
 
   let handler;
+  let streaming = false;
   try {
     handler = await loadHandler(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), process.env._HANDLER ?? '');
+    streaming = isStreamingHandler(handler);
   } catch (error) {
     return loop.failInit(error);
   }
-  if (handler.length >= 3 && handler.constructor?.name !== 'AsyncFunction' && callbackHandlersRemoved()) {
+  if (!streaming && handler.length >= 3 && handler.constructor?.name !== 'AsyncFunction' && callbackHandlersRemoved()) {
     console.warn('This handler takes a callback: the managed nodejs24.x runtime and later do not support callback-style handlers; use an async handler.');
   }
   await loop.run(handler);

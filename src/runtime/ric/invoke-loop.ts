@@ -19,12 +19,16 @@ import { nodeJsExit, toErrorDocument, unhandledPromiseRejection } from './errors
 import { Handler } from './handler-loader';
 import { logRuntimeError, setLogRequestId } from './log-format';
 import { NextInvocation, RuntimeApiClient } from './runtime-api-client';
+import { isStreamingHandler } from './stream/streamify';
+import { runStreamingInvocation } from './stream/streaming-invoke';
 
 const TRACE_ENV = '_X_AMZN_TRACE_ID';
 
 export class InvokeLoop {
   private handler: Handler | undefined;
   private handlerIsAsync = false;
+  /** made by awslambda.streamifyResponse: see stream/streaming-invoke.ts */
+  private streaming = false;
   private currentRequestId: string | undefined;
   /** what to do when the event loop runs empty during an invocation */
   private onEmptyEventLoop: (() => void) | undefined;
@@ -56,6 +60,7 @@ export class InvokeLoop {
   public async run(handler: Handler): Promise<never> {
     this.handler = handler;
     this.handlerIsAsync = handler.constructor?.name === 'AsyncFunction';
+    this.streaming = isStreamingHandler(handler);
     for (;;) {
       const invocation = await this.client.next();
       await this.handleOne(invocation);
@@ -70,6 +75,7 @@ export class InvokeLoop {
     const trace = invocation.header('lambda-runtime-trace-id');
     if (trace) process.env[TRACE_ENV] = trace;
     else delete process.env[TRACE_ENV];
+    if (this.streaming) return this.handleStreaming(invocation);
 
     return new Promise<void>((resolve) => {
       let settled = false;
@@ -114,6 +120,19 @@ export class InvokeLoop {
         callback(error);
       }
     });
+  }
+
+  private async handleStreaming(invocation: NextInvocation): Promise<void> {
+    const handler = this.handler!;
+    try {
+      const closed = () => { throw new Error('A streaming handler ends its response stream; context.done/succeed/fail are not for it.'); };
+      const context = buildContext(invocation, { done: closed, getWaitsForEmptyEventLoop: () => false, setWaitsForEmptyEventLoop: () => undefined });
+      await runStreamingInvocation(this.client.address!, invocation.requestId, handler as never, JSON.parse(invocation.body), context);
+    } catch (err) {
+      console.error('Runtime API unreachable', err);
+      process.exit(1);
+    }
+    this.currentRequestId = undefined;
   }
 
   private postOutcome(requestId: string, error: unknown, result: unknown): Promise<void> {
