@@ -20,7 +20,7 @@ const USAGE = `Usage: ts-lambda <command> [options]
 
 Commands:
   list                         the Lambda functions of the assembly
-  invoke <function> [-]        run a function with an event; result on stdout, logs on stderr
+  invoke <function> [-]        run a function with an event; result on stdout (streamed ones as they arrive), logs on stderr
   events [NAME]                list the bundled sample events, or print one
   serve                        serve the HTTP APIs (and function URLs) of the assembly on localhost
 
@@ -223,10 +223,16 @@ async function invoke(options: Options, positionals: string[]): Promise<number> 
     if (options.event === undefined && options.example === undefined && !positionals.includes('-')) {
       say(`ts-lambda: no event given, sending {}${fitting ? ` (its ${fn.triggers.join('/')} trigger sends events like --example ${fitting})` : ''}`);
     }
-    const result = await runner.invoke(fn, event);
+    // a streamed response is printed as it arrives (stdout's back-pressure holds the function)
+    const result = await runner.invoke(fn, event, {
+      start: () => undefined,
+      chunk: (data) => process.stdout.write(data),
+      whenReady: (resume) => process.stdout.once('drain', resume),
+    });
     const memory = result.maxMemoryUsedMB !== undefined ? `, max memory ${result.maxMemoryUsedMB} MB of ${result.memorySizeMB} MB` : '';
     const init = result.initDurationMs !== undefined ? ` (init ${result.initDurationMs.toFixed(1)} ms)` : '';
-    process.stdout.write(`${result.payload.toString('utf8')}\n`);
+    if (!result.streamed) process.stdout.write(`${result.payload.toString('utf8')}\n`);
+    else if (process.stdout.isTTY) process.stdout.write('\n');
     if (result.ok) {
       say(`ts-lambda: ${fn.path} returned in ${result.durationMs.toFixed(1)} ms${init}${memory}`);
       return 0;
