@@ -108,10 +108,15 @@ async function startChildFloorServer(): Promise<{ port: number; close: () => voi
       req.on('end', () => { res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length }); res.end(body); });
     });
     server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));`;
+  return startChildServer(source, 'floor server');
+}
+
+/** Runs `source` (a server that prints its port) in a child Node.js process. */
+async function startChildServer(source: string, what: string): Promise<{ port: number; close: () => void }> {
   const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
-    child.once('exit', (code) => reject(new Error(`floor server exited (${code})`)));
+    child.once('exit', (code) => reject(new Error(`${what} exited (${code})`)));
   });
   return { port, close: () => child.kill('SIGKILL') };
 }
@@ -301,12 +306,7 @@ async function startStreamFloor(): Promise<{ port: number; close: () => void }> 
       res.end();
     });
     server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));`;
-  const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
-    child.once('exit', (code) => reject(new Error(`stream floor exited (${code})`)));
-  });
-  return { port, close: () => child.kill('SIGKILL') };
+  return startChildServer(source, 'stream floor');
 }
 
 /** The streaming table: 10 MB streamed, ours (two ways) against the loopback floor; its lines for the README. */
