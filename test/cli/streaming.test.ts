@@ -67,6 +67,7 @@ describe('serve: RESPONSE_STREAM function URLs', () => {
     // "one" reached the caller before "three" was written
     const first = r.pieces.find((p) => p.text.includes('one@'))!;
     expect(first.at).toBeLessThan(written[2].at);
+    await eventually(() => /GET \/lambda-url\/Streamer\/some\/path → 207/.test(served.stderr()));
     expect(served.stderr()).toMatch(/GET \/lambda-url\/Streamer\/some\/path → 207 \(function URL Streamer \(RESPONSE_STREAM\)/);
   });
 
@@ -83,6 +84,8 @@ describe('serve: RESPONSE_STREAM function URLs', () => {
     expect(r.status).toBe(200);
     expect(stamps(r.text()).map((w) => w.name)).toEqual(['one', 'two', 'three']);
     expect(r.complete).toBe(false);
+    // serve logs the request once it has cut the answer: wait for the line
+    await eventually(() => /the function failed mid-stream.*stream broke/.test(served.stderr()));
     expect(served.stderr()).toMatch(/the function failed mid-stream.*stream broke/);
   });
 
@@ -111,3 +114,8 @@ describe('invoke: a streamed response is printed as it arrives', () => {
     expect(err).toMatch(/RawStreamer returned in/);
   }, 60_000);
 });
+
+/** Waits (at most 2 s) until `ok()` holds: output of another process may come just after the answer. */
+async function eventually(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !ok(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+}

@@ -285,7 +285,7 @@ export class Http1RequestParser {
     this.state = 'head';
     req.body = req.chunks.length === 0 ? EMPTY : req.chunks.length === 1 ? req.chunks[0] : Buffer.concat(req.chunks);
     req.chunks = [];
-    req.overflow = req.size > this.bodyLimit;
+    req.overflow = !req.onData && req.size > this.bodyLimit;
     req.complete = true;
     this.events.onComplete(req);
   }
