@@ -203,6 +203,13 @@ describe('Http1Server', () => {
     expect(got).toMatch(/\r\n5\r\nfirst\r\n6\r\nsecond\r\n0\r\nX-Done: yes\r\n\r\nHTTP\/1\.1 200 OK\r\n[^]*GET \/after $/);
   });
 
+  test('a streamed answer to an HTTP/1.0 client: no chunked encoding, the body ends with the connection', async () => {
+    const done = exchange(port, ['GET /stream HTTP/1.0\r\n\r\n']);
+    while (later.length === 0) await new Promise((r) => setTimeout(r, 5));
+    later.shift()!();
+    expect(await done).toBe('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nfirstsecond');
+  });
+
   test('Expect: 100-continue gets 100 Continue before the body is sent', async () => {
     const text = await exchange(port, ['POST /c HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n', 'ok'], /POST \/c ok$/);
     expect(text).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);

@@ -13,6 +13,7 @@ const fixture = useEmulator((bootstrap) => [
     nodeFunction(bootstrap, h, 'streaming', `index.${h}`, { timeoutSeconds: 30 })),
   nodeFunction(bootstrap, 'neverEnds', 'streaming', 'index.neverEnds', { timeoutSeconds: 1 }),
   nodeFunction(bootstrap, 'buffered', 'esm', 'index.handler'),
+  nodeFunction(bootstrap, 'malformedMark', 'streaming', 'index.malformedMark'),
   {
     name: 'badMode',
     codeDir: join(FIXTURES, 'streaming'),
@@ -86,6 +87,12 @@ describe('our client streams through the emulator', () => {
     const { result } = await stream('notAsync');
     expect(result.errorType).toBe('Error');
     expect(body(result).errorMessage).toBe('Streaming does not support non-async handlers.');
+  });
+
+  test('a streaming mark other than "response": Runtime.MalformedStreamingHandler at init', async () => {
+    const { result } = await stream('malformedMark');
+    expect(result.errorType).toBe('Runtime.MalformedStreamingHandler');
+    expect(body(result).errorMessage).toBe('Only response streaming is supported.');
   });
 
   test('a returned value is ignored, with AWS\'s warning', async () => {

@@ -412,23 +412,27 @@ export class Http1Response {
    */
   public stream(status: number, headLines: string): Http1StreamWriter {
     if (this.data !== undefined) throw new Error('Http1Response: already answered');
-    this.closeAfter = !this.request.keepAlive;
+    // an HTTP/1.0 client knows no chunked encoding: the body ends with the connection (no trailers)
+    const chunked = this.request.version === '1.1';
+    this.closeAfter = !this.request.keepAlive || !chunked;
     this.streaming = true;
-    let head = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Unknown'}\r\n${headLines}Transfer-Encoding: chunked\r\n`;
+    let head = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Unknown'}\r\n${headLines}`;
+    if (chunked) head += 'Transfer-Encoding: chunked\r\n';
     if (this.closeAfter) head += 'Connection: close\r\n';
     this.data = [Buffer.from(`${head}\r\n`, 'utf8')];
     this.connection.answered();
     return {
       write: (chunk) => {
         if (this.ended || chunk.length === 0) return !this.connection.backedUp;
-        this.data!.push(Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, CRLF_BYTES);
+        if (chunked) this.data!.push(Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, CRLF_BYTES);
+        else this.data!.push(chunk);
         this.connection.answered();
         return !this.connection.backedUp;
       },
       end: (trailerLines = '') => {
         if (this.ended) return;
         this.ended = true;
-        this.data!.push(Buffer.from(`0\r\n${trailerLines}\r\n`, 'utf8'));
+        if (chunked) this.data!.push(Buffer.from(`0\r\n${trailerLines}\r\n`, 'utf8'));
         this.connection.answered();
       },
       onDrain: (listener) => this.connection.onDrain(listener),
