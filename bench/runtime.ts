@@ -339,7 +339,7 @@ async function benchStreaming(emulator: LambdaEmulator): Promise<string[]> {
     '|---|---:|---:|---:|---:|',
     ...paths.map((p, i) => `| ${p.name} | ${med[i].ttfb.toFixed(2)} | ${med[i].mbPerSecond.toFixed(0)} | ${(med[i].ttfb / f.ttfb).toFixed(2)}x | ${(f.mbPerSecond / med[i].mbPerSecond).toFixed(2)}x |`),
     '',
-    'Ours has two hops where the floor has one (runtime → emulator over the Runtime API, chunked with the error trailers; emulator → caller), and the Invoke API path adds AWS\'s event-stream framing (a 12-byte prelude, three headers and two CRC32s per chunk). The 200 MB streaming limit is enforced; Lambda\'s 2 MB/s bandwidth cap past the first 6 MB is not reproduced.',
+    'Ours has two hops where the floor has one (runtime → emulator over the Runtime API, chunked with the error trailers; emulator → caller), and the Invoke API path adds AWS\'s event-stream framing (a 12-byte prelude, three headers and two CRC32s per chunk). The reading client runs in this process for every row: on the InvokeWithResponseStream row it shares one event loop with the emulator that writes to it, where the floor\'s server has a process of its own. The 200 MB streaming limit is enforced; Lambda\'s 2 MB/s bandwidth cap past the first 6 MB is not reproduced.',
   ];
 }
 
