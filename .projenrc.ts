@@ -56,6 +56,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-lambda-powertools/kafka@^2.28.0',
     '@aws-lambda-powertools/logger@^2.28.0',
     '@aws-sdk/client-sqs@^3.900.0',
+    // InvokeWithResponseStream against the emulator: AWS's own event-stream decoder reads it
+    '@aws-sdk/client-lambda@^3.900.0',
     // AWS's own Node.js runtime interface client, the reference the tests run
     // ours against (it builds curl and aws-lambda-cpp with cmake and node-gyp
     // on install; .ci/run installs the compilers)

@@ -5,6 +5,7 @@
  * the Invoke API's response-streaming path (AWS event-stream framing).
  */
 import { join } from 'node:path';
+import { InvokeWithResponseStreamCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { body, FIXTURES, http, nodeFunction, useEmulator } from './helpers';
 import { InvokeResult, MAX_STREAMED_RESPONSE_BYTES, readEventMessages, ResponseStreamListener } from '../../src/runtime/emulator';
 
@@ -209,6 +210,38 @@ describe('Invoke API: POST /2021-11-15/functions/{name}/response-streaming-invoc
     expect(headers['content-type']).toBe('application/json');
     expect(events.map((e) => e.eventType)).toEqual(['PayloadChunk', 'InvokeComplete']);
     expect(JSON.parse(events[0].payload.toString()).event).toEqual({});
+  });
+
+  test('the AWS SDK\'s InvokeWithResponseStreamCommand reads it (AWS\'s own event-stream decoder)', async () => {
+    const client = new LambdaClient({
+      endpoint: fixture.emulator.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
+    });
+    try {
+      const ok = await client.send(new InvokeWithResponseStreamCommand({ FunctionName: 'prelude', Payload: Buffer.from('{}') }));
+      expect(ok.StatusCode).toBe(200);
+      expect(ok.ExecutedVersion).toBe('$LATEST');
+      expect(ok.ResponseStreamContentType).toBe('application/vnd.awslambda.http-integration-response');
+      const chunks: Buffer[] = [];
+      const completes: unknown[] = [];
+      for await (const event of ok.EventStream!) {
+        if (event.PayloadChunk?.Payload) chunks.push(Buffer.from(event.PayloadChunk.Payload));
+        if (event.InvokeComplete) completes.push(event.InvokeComplete);
+      }
+      const bytes = Buffer.concat(chunks);
+      expect(bytes.subarray(bytes.indexOf(Buffer.alloc(8)) + 8).toString()).toBe('hello world');
+      expect(completes).toEqual([{}]);
+
+      const failed = await client.send(new InvokeWithResponseStreamCommand({ FunctionName: 'failsMidway', Payload: Buffer.from('{}') }));
+      const events = [];
+      for await (const event of failed.EventStream!) events.push(event);
+      expect(Buffer.from(events[0].PayloadChunk!.Payload!).toString()).toBe('partial');
+      expect(events[events.length - 1].InvokeComplete).toMatchObject({ ErrorCode: 'TypeError' });
+      expect(JSON.parse(events[events.length - 1].InvokeComplete!.ErrorDetails!).errorMessage).toBe('boom after a chunk');
+    } finally {
+      client.destroy();
+    }
   });
 
   test('the buffered Invoke path still answers a streaming function in one body', async () => {
