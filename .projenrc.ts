@@ -58,10 +58,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sqs@^3.900.0',
     // InvokeWithResponseStream against the emulator: AWS's own event-stream decoder reads it
     '@aws-sdk/client-lambda@^3.900.0',
-    // AWS's own Node.js runtime interface client, the reference the tests run
-    // ours against (it builds curl and aws-lambda-cpp with cmake and node-gyp
-    // on install; .ci/run installs the compilers)
-    'aws-lambda-ric@4.0.2',
+    // AWS's own runtime interface clients (aws-lambda-ric 4.0.2 and 3.3.0), the
+    // reference the tests run ours against, are NOT devDependencies: they
+    // build curl and aws-lambda-cpp natively on install (cmake, autoconf,
+    // libtool, a C++ compiler). scripts/prefetch-aws-ric.sh installs them
+    // into the cache; .ci/run runs it.
   ],
 
   bin: { 'ts-lambda': 'assets/cli/ts-lambda.cjs' },
@@ -80,10 +81,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testTimeout: 60_000,
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/test/fixtures/'],
-      modulePathIgnorePatterns: ['<rootDir>/cdk.out/', '<rootDir>/dist/'],
+      // AWS's client test handlers hold package.json files of the same name (haste collisions)
+      modulePathIgnorePatterns: ['<rootDir>/cdk.out/', '<rootDir>/dist/', '<rootDir>/test/runtime/fixtures/aws-ric/'],
     },
   },
-  gitignore: ['/assets/', '.jsii.tabl.json', '/cdk.out/', '.cdk-ts-lambda-cache/', '/bench/.work/', '*.tsbuildinfo'],
+  gitignore: ['/assets/', '.jsii.tabl.json', '/cdk.out/', '.cdk-ts-lambda-cache/', '/bench/.work/', '*.tsbuildinfo',
+    // a fixture of AWS's client tests: a task root whose node_modules is part of the case
+    '!/test/runtime/fixtures/aws-ric/handlers/async_init_with_node_modules/node_modules/'],
   npmignoreEnabled: true,
 });
 

@@ -5,7 +5,7 @@
  *
  * Run by `build:runtime` before compile and before tests.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 import { RUNTIME_ASSETS as ENTRIES } from './runtime-assets';
@@ -31,6 +31,10 @@ async function main(): Promise<void> {
       logLevel: 'warning',
       ...entry.options,
     });
+    for (const [from, to] of Object.entries(entry.copy ?? {})) {
+      mkdirSync(dirname(join(root, to)), { recursive: true });
+      copyFileSync(join(root, from), join(root, to));
+    }
     console.log(`build-runtime: ${entry.src} -> ${entry.out}`);
   }
   if (pending.length > 0) {

@@ -15,7 +15,10 @@ import { RUNTIME_ASSETS } from './runtime-assets';
 /** The files a package root lacks (missing or empty), with what each is. */
 export function missingPackageParts(root: string): string[] {
   const wanted = new Map<string, string>();
-  for (const asset of RUNTIME_ASSETS) wanted.set(asset.out, `built from ${asset.src}`);
+  for (const asset of RUNTIME_ASSETS) {
+    wanted.set(asset.out, `built from ${asset.src}`);
+    for (const [from, to] of Object.entries(asset.copy ?? {})) wanted.set(to, `copied from ${from}: the licence or origin of data bundled into ${asset.out}`);
+  }
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin?: string | Record<string, string> };
   const bins = typeof pkg.bin === 'string' ? { bin: pkg.bin } : pkg.bin ?? {};
   for (const [name, path] of Object.entries(bins)) {

@@ -11,6 +11,8 @@ export interface RuntimeAsset {
   /** output file, relative to the repo root */
   readonly out: string;
   readonly options: BuildOptions;
+  /** files copied beside the output (licences of bundled data): source → destination, relative to the repo root */
+  readonly copy?: Readonly<Record<string, string>>;
 }
 
 export const RUNTIME_ASSETS: RuntimeAsset[] = [
@@ -37,6 +39,11 @@ export const RUNTIME_ASSETS: RuntimeAsset[] = [
       banner: { js: '#!/usr/bin/env node' },
       // resolved at run time from the user's project
       external: ['aws-cdk-lib', 'constructs', 'esbuild', 'esbuild-wasm'],
+    },
+    // the event catalog bundled into it travels with its licence and origin
+    copy: {
+      'src/runtime/cli/events/LICENSE-aws-lambda-rust-runtime': 'assets/cli/events/LICENSE-aws-lambda-rust-runtime',
+      'src/runtime/cli/events/README.md': 'assets/cli/events/README.md',
     },
   },
 ];

@@ -178,7 +178,7 @@ describe('events', () => {
   test('lists the bundled sample events with attribution', () => {
     const r = runCli(['events']);
     expect(r.code).toBe(0);
-    for (const name of ['sqs', 'kafka', 'http', 'http-jwt', 'rest-token', 'http-authorizer']) expect(r.stdout).toMatch(new RegExp(`^${name}\\s`, 'm'));
+    for (const name of ['sqs', 'kafka', 'http', 'http-jwt', 'rest-token', 'http-authorizer']) expect(r.stdout).toMatch(new RegExp(`^ {2}${name}\\s`, 'm'));
     expect(r.stderr).toMatch(/aws-lambda-rust-runtime/);
   });
 

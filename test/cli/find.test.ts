@@ -13,6 +13,7 @@ const fn = (path: string, logicalId: string): FunctionInfo => ({
   timeout: 3,
   environment: {},
   triggers: [],
+  sources: [],
 });
 const all = [
   fn('App/Api/Handler', 'ApiHandler1234'),

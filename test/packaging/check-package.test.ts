@@ -22,6 +22,10 @@ function packageRoot(withAssets: boolean): string {
     for (const asset of RUNTIME_ASSETS) {
       mkdirSync(dirname(join(root, asset.out)), { recursive: true });
       writeFileSync(join(root, asset.out), '// built\n');
+      for (const to of Object.values(asset.copy ?? {})) {
+        mkdirSync(dirname(join(root, to)), { recursive: true });
+        writeFileSync(join(root, to), 'copied\n');
+      }
     }
   }
   return root;
@@ -47,6 +51,7 @@ describe('packing refuses a package without its prebuilt parts', () => {
     expect(output).toContain('assets/cli/ts-lambda.cjs (built from src/runtime/cli/main.ts; the `ts-lambda` bin)');
     expect(output).toContain('assets/authorizer/index.mjs');
     expect(output).toContain('assets/ric/bootstrap.mjs');
+    expect(output).toContain('assets/cli/events/LICENSE-aws-lambda-rust-runtime (copied from src/runtime/cli/events/LICENSE-aws-lambda-rust-runtime: the licence');
     expect(output).toContain('npx projen build:runtime');
   });
 

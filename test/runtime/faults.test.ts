@@ -20,7 +20,8 @@ const fixture = useEmulator((bootstrap) => {
     fn('huge', 'index.huge'),
     fn('uncaught', 'index.uncaught'),
     fn('unhandled', 'index.unhandled'),
-    fn('noisy', 'index.noisy'),
+    // 120,000 log lines take about 2 s on a busy machine: more than the default 3 s deadline would allow for
+    fn('noisy', 'index.noisy', { timeoutSeconds: 15 }),
     fn('init-exit', 'init-exit.handler'),
     fn('init-timeout', 'index.counter', { commandPrefix: [process.execPath, '-e', 'setTimeout(() => {}, 60000)', '--'], initTimeoutSeconds: 1 }),
     {

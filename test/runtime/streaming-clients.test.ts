@@ -1,37 +1,25 @@
 /**
  * The streaming cross-check: the same streaming handlers run by AWS's own
- * Node.js runtime interface client (npm aws-lambda-ric 4.x, a devDependency,
- * as the `bootstrap` of a provided.al2023 function), by our client on
+ * Node.js runtime interface client (npm aws-lambda-ric 4.0.2, built into the
+ * cache by scripts/prefetch-aws-ric.sh, as the `bootstrap` of a provided.al2023 function), by our client on
  * Node.js, and by our client on the real Bun engine, all through our
  * emulator. Every run must give the same bytes, content type and error.
- * Without the package (it builds native code on install) or the prefetched
+ * Without that client (it builds native code on install) or the prefetched
  * Bun, the tests skip with the reason; under CI=true they fail instead.
  */
-import { chmodSync, cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { chmodSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FIXTURES, nodeFunction, useEmulator } from './helpers';
 import { FunctionConfig, InvokeResult } from '../../src/runtime/emulator';
-import { testNeeding } from '../helpers/external-tool';
+import { BUN_VERSION, Need, needs, prefetchedAwsRic, prefetchedBun, testNeeding } from '../helpers/external-tool';
 
-/** AWS's client: its entry point, when the package is installed with its native part built. */
-function awsClient(): { entry?: string; missing?: string } {
-  let dir: string;
-  try {
-    dir = dirname(require.resolve('aws-lambda-ric/package.json'));
-  } catch {
-    return { missing: 'the devDependency aws-lambda-ric is not installed (npm ci)' };
-  }
-  if (!existsSync(join(dir, 'rapid-client.node'))) return { missing: `aws-lambda-ric in ${dir} has no native client (rapid-client.node): its install scripts did not build it` };
-  return { entry: join(dir, 'index.mjs') };
-}
+const BUN = prefetchedBun('x64');
+const bunNeeds: Need[] = [needs.x64Host(), needs.bun('x64')];
+const bunMissing = bunNeeds.some((n) => n.missing() !== undefined);
 
-const BUN_VERSION = process.env.BUN_VERSION ?? '1.4.5';
-const BUN = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cdk-ts-lambda', 'test-engines', `bun-${BUN_VERSION}-x64`, 'package', 'bin', 'bun');
-const bunMissing = process.arch !== 'x64' ? 'the prefetched Bun engine of these tests is x64'
-  : existsSync(BUN) ? undefined : `no Bun ${BUN_VERSION} x64 engine at ${BUN}: run scripts/prefetch-engines.sh`;
-
-const aws = awsClient();
+/** AWS's client 4.0.2 as scripts/prefetch-aws-ric.sh installs it */
+const aws = prefetchedAwsRic('4.0.2');
 /** The function folder of the AWS-client runs: the fixtures plus a `bootstrap` that starts AWS's client. */
 const awsTask = mkdtempSync(join(tmpdir(), 'aws-ric-streaming-'));
 if (aws.entry) {
@@ -97,10 +85,10 @@ function comparable(s: Streamed) {
 }
 
 describe.each([
-  ['AWS\'s client (aws-lambda-ric 4.x, provided.al2023 bootstrap)', 'aws', aws.missing],
-  [`our client on Bun ${BUN_VERSION}`, 'bun', bunMissing],
-])('%s streams through our emulator as our client on Node.js does', (_label, prefix, missing) => {
-  const t = testNeeding(missing);
+  ['AWS\'s client (aws-lambda-ric 4.x, provided.al2023 bootstrap)', 'aws', [needs.awsRic('4.0.2')]],
+  [`our client on Bun ${BUN_VERSION}`, 'bun', bunNeeds],
+])('%s streams through our emulator as our client on Node.js does', (_label, prefix, need) => {
+  const t = testNeeding(...need);
   for (const h of HANDLERS) {
     t(`${h}: same bytes, content type and outcome`, async () => {
       const [ours, theirs] = [await run(`ours-${h}`), await run(`${prefix}-${h}`)];

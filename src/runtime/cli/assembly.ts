@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { CliError } from './errors';
 import { CorsConfig, readCors } from './http/cors';
 import { referencedId, referencedIds, resolveValue } from './tokens';
+import { readTriggerSources, TriggerSource } from './triggers';
 
 /** A Lambda function of the assembly. */
 export interface FunctionInfo {
@@ -43,6 +44,8 @@ export interface FunctionInfo {
    * `url` (a function URL). Filled in after all resources are read.
    */
   readonly triggers: string[];
+  /** The queues, topics, buckets, rules and streams that invoke it (see triggers.ts). */
+  readonly sources: TriggerSource[];
   /** `RESPONSE_STREAM` when its function URL streams (`AWS::Lambda::Url` `InvokeMode`); else buffered. */
   readonly urlInvokeMode?: 'RESPONSE_STREAM';
 }
@@ -251,6 +254,11 @@ function readStack(
     trigger(functionOf(p.FunctionName), kind);
   }
 
+  for (const { fnPath, source } of readTriggerSources(stack, resources, functionOf)) {
+    functions.find((f) => f.path === fnPath)?.sources.push(source);
+    trigger(fnPath, source.type);
+  }
+
   const authorizers = new Map<string, AuthorizerInfo>();
   for (const [logicalId, r] of Object.entries(resources)) {
     if (r.Type !== 'AWS::ApiGatewayV2::Authorizer') continue;
@@ -343,6 +351,7 @@ function readFunction(
     functionName: typeof p.FunctionName === 'string' ? p.FunctionName : undefined,
     layers: Array.isArray(p.Layers) ? p.Layers.map((l: unknown) => readLayer(dir, l, resources, assets)) : [],
     triggers: [] as string[],
+    sources: [] as TriggerSource[],
   };
 
   if (p.PackageType === 'Image' || p.Code?.ImageUri) return { ...base, unsupported: 'its code is a container image' };

@@ -4,10 +4,12 @@
  * `fetch` (Node.js, Bun...) into a Lambda runtime for the handler named by
  * `_HANDLER` under `LAMBDA_TASK_ROOT`, talking to `AWS_LAMBDA_RUNTIME_API`.
  */
+import { callbackHandlerDeprecated } from './errors';
 import { loadHandler } from './handler-loader';
 import { InvokeLoop } from './invoke-loop';
 import { patchConsole } from './log-format';
 import { RuntimeApiClient } from './runtime-api-client';
+import { CALLBACK_HANDLER_DEPRECATED_MESSAGE, callbackFreeRuntime, isCallbackStyle } from './runtime-rules';
 import { isStreamingHandler } from './stream/streamify';
 import { selectTransport } from './transport';
 
@@ -22,23 +24,17 @@ async function main(): Promise<void> {
   loop.installProcessHooks();
 
   let handler;
-  let streaming = false;
   try {
     handler = await loadHandler(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), process.env._HANDLER ?? '');
-    streaming = isStreamingHandler(handler);
+    // a foreign streaming mark is Runtime.MalformedStreamingHandler
+    const streaming = isStreamingHandler(handler);
+    // nodejs24.x on: aws-lambda-ric 4.0.2 dist/function/callback-deprecation.js, called by createRuntime
+    // (a streaming handler's three parameters are (event, responseStream, context): exempt)
+    if (!streaming && callbackFreeRuntime() && isCallbackStyle(handler)) throw callbackHandlerDeprecated(CALLBACK_HANDLER_DEPRECATED_MESSAGE);
   } catch (error) {
     return loop.failInit(error);
   }
-  if (!streaming && handler.length >= 3 && handler.constructor?.name !== 'AsyncFunction' && callbackHandlersRemoved()) {
-    console.warn('This handler takes a callback: the managed nodejs24.x runtime and later do not support callback-style handlers; use an async handler.');
-  }
   await loop.run(handler);
-}
-
-/** True when the function is configured for a managed Node.js runtime from nodejs24.x on. */
-function callbackHandlersRemoved(): boolean {
-  const match = /^AWS_Lambda_nodejs(\d+)/.exec(process.env.AWS_EXECUTION_ENV ?? '');
-  return !!match && Number(match[1]) >= 24;
 }
 
 void main();

@@ -3,6 +3,10 @@
  * runtime fills it: the function's settings from the environment, the
  * invocation's data from the `next` headers, and the legacy
  * `done`/`succeed`/`fail` methods plus `callbackWaitsForEmptyEventLoop`.
+ *
+ * From nodejs24.x on (no `controls`) it is built as aws-lambda-ric 4.0.2
+ * `dist/context/context-builder.js` builds it: no legacy methods or flag, and
+ * `xRayTraceId`, in that client's field order.
  */
 import { NextInvocation } from './runtime-api-client';
 
@@ -14,10 +18,26 @@ export interface ContextControls {
   setWaitsForEmptyEventLoop(value: boolean): void;
 }
 
-export function buildContext(invocation: NextInvocation, controls: ContextControls): Record<string, unknown> {
+export function buildContext(invocation: NextInvocation, controls: ContextControls | undefined): Record<string, unknown> {
   const env = process.env;
   const header = invocation.header;
   const deadline = Number(header('lambda-runtime-deadline-ms'));
+  if (!controls) {
+    return {
+      clientContext: parseJsonHeader(header('lambda-runtime-client-context'), 'ClientContext'),
+      identity: parseJsonHeader(header('lambda-runtime-cognito-identity'), 'CognitoIdentity'),
+      invokedFunctionArn: header('lambda-runtime-invoked-function-arn'),
+      awsRequestId: invocation.requestId,
+      tenantId: header('lambda-runtime-aws-tenant-id'),
+      xRayTraceId: header('lambda-runtime-trace-id'),
+      getRemainingTimeInMillis: () => deadline - Date.now(),
+      functionName: env.AWS_LAMBDA_FUNCTION_NAME,
+      functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
+      memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+      logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
+      logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
+    };
+  }
   return {
     get callbackWaitsForEmptyEventLoop() {
       return controls.getWaitsForEmptyEventLoop();

@@ -7,10 +7,13 @@
  * `Runtime.ImportModuleError` (CommonJS only), `Runtime.UserCodeSyntaxError`,
  * `Runtime.HandlerNotFound` or `Runtime.MalformedHandlerName`.
  *
- * Modules are loaded with `import()` only (a CommonJS module's
- * `module.exports` is its default export), and `node:` builtins that Bun has too.
+ * Up to nodejs22.x CommonJS files are loaded with `require()` and ES modules
+ * with `import()`, as aws-lambda-ric 3.x does; from nodejs24.x on every file
+ * with `import()` (a CommonJS module's `module.exports` is its default
+ * export), as 4.x does. Only `node:` builtins that Bun has too.
  */
 import { handlerNotFound, importModuleError, malformedHandlerName, userCodeSyntaxError } from './errors';
+import { callbackFreeRuntime } from './runtime-rules';
 import { defineAwslambdaGlobal } from './stream/streamify';
 
 /** A Lambda handler: `(event, context, callback?) => result | Promise<result>`. */
@@ -30,7 +33,18 @@ export async function loadHandler(taskRoot: string, handlerString: string): Prom
 
   defineAwslambdaGlobal();
   const userModule = await loadUserModule(taskRoot, moduleRoot, moduleName);
-  const handler = exportPath.split('.').reduce<any>((object, key) => object?.[key], userModule);
+  let handler;
+  if (!callbackFreeRuntime()) {
+    handler = exportPath.split('.').reduce<any>((object, key) => object && object[key], userModule);
+  } else {
+    // nodejs24.x on: objects only, then under the default export too, so
+    // `export default { handler }` is found (aws-lambda-ric 4.0.2 dist/function/handler-resolver.js)
+    const find = (root: any) => exportPath.split('.').reduce<any>((object, key) => (object && typeof object === 'object' ? object[key] : undefined), root);
+    handler = find(userModule);
+    if (!handler && userModule && typeof userModule === 'object' && 'default' in userModule) {
+      handler = find((userModule as { default: unknown }).default);
+    }
+  }
   if (!handler) throw handlerNotFound(`${handlerString} is undefined or not exported`);
   if (typeof handler !== 'function') throw handlerNotFound(`${handlerString} is not a function`);
   return handler as Handler;
@@ -48,13 +62,20 @@ async function loadUserModule(taskRoot: string, moduleRoot: string, moduleName: 
       [`${file}.mjs`, 'module'],
       [`${file}.cjs`, 'commonjs'],
     ];
+    // require() from the runtime's own file, as the managed runtime's (its
+    // "Require stack" names the runtime, /var/runtime/index.mjs on Lambda)
+    const { createRequire } = await import('node:module');
+    const require = createRequire(process.argv[1] ?? resolve(taskRoot, 'index.js'));
     for (const [path, format] of candidates) {
-      if (existsSync(path) && !(await isDirectory(path))) return await importAs(path, format);
+      if (!existsSync(path) || (await isDirectory(path))) continue;
+      // up to nodejs22.x CommonJS candidates (extensionless, .js outside "type": "module",
+      // .cjs) are require()d (aws-lambda-ric 3.3.0 UserFunction _tryRequire); 4.x
+      // import()s every candidate (4.0.2 dist/function/module-loader.js)
+      if (format === 'commonjs' && !callbackFreeRuntime()) return require(path);
+      return await importFile(path);
     }
     // like require(): a package or a directory under the task root
-    const { createRequire } = await import('node:module');
-    const require = createRequire(resolve(taskRoot, 'index.js'));
-    return await importAs(require.resolve(moduleName, { paths: [taskRoot, resolve(taskRoot, moduleRoot)] }), 'commonjs');
+    return require(require.resolve(moduleName, { paths: [taskRoot, resolve(taskRoot, moduleRoot)] }));
   } catch (err) {
     if (err instanceof SyntaxError) throw userCodeSyntaxError(err);
     // Only CommonJS's MODULE_NOT_FOUND becomes Runtime.ImportModuleError, with the
@@ -67,12 +88,10 @@ async function loadUserModule(taskRoot: string, moduleRoot: string, moduleName: 
   }
 }
 
-/** Imports a file; a CommonJS module gives its `module.exports`, as require() would. */
-async function importAs(path: string, format: Format): Promise<unknown> {
+/** Imports a file: its module namespace (a CommonJS module's `module.exports` is its `default`). */
+async function importFile(path: string): Promise<unknown> {
   const { pathToFileURL } = await import('node:url');
-  const namespace = await import(pathToFileURL(path).href);
-  if (format === 'commonjs' && namespace && 'default' in namespace) return namespace.default;
-  return namespace;
+  return import(pathToFileURL(path).href);
 }
 
 async function isDirectory(path: string): Promise<boolean> {

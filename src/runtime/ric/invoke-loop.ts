@@ -13,12 +13,20 @@
  * An uncaught exception or unhandled rejection is posted as the invocation's
  * error (or as the init error before the first event) and ends the process,
  * as in the managed runtime (exit codes 129 and 128).
+ *
+ * From nodejs24.x on (see runtime-rules.ts) the handler is called as
+ * `await handler(event, context)` with none of the above: its value or
+ * error is the outcome, and Node.js's own handling of an uncaught exception,
+ * an unhandled rejection or an empty event loop ends the process
+ * (aws-lambda-ric 4.0.2 `dist/runtime/buffered-invoke-processor.js`,
+ * `dist/runtime/lifecycle-manager.js`, `dist/index.js`).
  */
 import { buildContext } from './context';
-import { nodeJsExit, toErrorDocument, unhandledPromiseRejection } from './errors';
+import { jsonStringifyError, nodeJsExit, toErrorDocument, unhandledPromiseRejection } from './errors';
 import { Handler } from './handler-loader';
 import { logRuntimeError, setLogRequestId } from './log-format';
 import { NextInvocation, RuntimeApiClient } from './runtime-api-client';
+import { callbackFreeRuntime } from './runtime-rules';
 import { isStreamingHandler } from './stream/streamify';
 import { runStreamingInvocation } from './stream/streaming-invoke';
 
@@ -33,14 +41,18 @@ export class InvokeLoop {
   /** what to do when the event loop runs empty during an invocation */
   private onEmptyEventLoop: (() => void) | undefined;
   private readonly canWaitForEmptyLoop = typeof process !== 'undefined' && typeof process.on === 'function';
+  /** set once an uncaught exception or unhandled rejection ends the process */
+  private ending = false;
+  /** nodejs24.x and later: aws-lambda-ric 4.x's handler contract */
+  private readonly awaitedHandlers = callbackFreeRuntime();
 
   constructor(private readonly client: RuntimeApiClient) {}
 
   /** Routes process-level failures to the Runtime API. Call before loading user code. */
   public installProcessHooks(): void {
-    if (!this.canWaitForEmptyLoop) return;
+    if (!this.canWaitForEmptyLoop || this.awaitedHandlers) return;
     process.on('uncaughtException', (error) => this.fatal('Uncaught Exception', error, 129));
-    process.on('unhandledRejection', (reason) => this.fatal('Unhandled Promise Rejection', unhandledPromiseRejection(reason), 128));
+    process.on('unhandledRejection', (reason, promise) => this.fatal('Unhandled Promise Rejection', unhandledPromiseRejection(reason, promise), 128));
     process.on('beforeExit', () => {
       const action = this.onEmptyEventLoop;
       this.onEmptyEventLoop = undefined;
@@ -48,12 +60,17 @@ export class InvokeLoop {
     });
   }
 
-  /** Reports an init failure (before the first `next`) and ends the process. */
+  /**
+   * Reports an init failure (before the first `next`) and ends the process:
+   * logged as `Uncaught Exception`, exit 129, as 3.x's failed load reaches
+   * its uncaughtException hook (aws-lambda-ric 3.3.0 `src/index.mjs`); from
+   * nodejs24.x on as `Init Error`, then the rejection ends Node.js (exit 1;
+   * 4.0.2 `dist/utils/runtime-setup.js` createRuntime).
+   */
   public async failInit(error: unknown): Promise<never> {
-    const document = toErrorDocument(error);
-    logRuntimeError('Init Error', error, document);
-    await this.client.initError(document);
-    process.exit(129);
+    logRuntimeError(this.awaitedHandlers ? 'Init Error' : 'Uncaught Exception', error);
+    await this.client.initError(toErrorDocument(error, this.awaitedHandlers));
+    process.exit(this.awaitedHandlers ? 1 : 129);
   }
 
   /** Serves invocations with `handler` until the process ends. */
@@ -75,13 +92,17 @@ export class InvokeLoop {
     const trace = invocation.header('lambda-runtime-trace-id');
     if (trace) process.env[TRACE_ENV] = trace;
     else delete process.env[TRACE_ENV];
+    // a streaming handler (awslambda.streamifyResponse) is awaited under both contracts
     if (this.streaming) return this.handleStreaming(invocation);
+    if (this.awaitedHandlers) return this.handleAwaited(handler, invocation);
 
     return new Promise<void>((resolve) => {
       let settled = false;
       let waitsForEmptyLoop = true;
 
       const post = (error: unknown, result: unknown): void => {
+        // the process is ending on an uncaught exception or unhandled rejection, which answered for this invocation
+        if (this.ending) return;
         this.onEmptyEventLoop = undefined;
         this.currentRequestId = undefined;
         this.postOutcome(requestId, error, result).then(resolve, (err) => {
@@ -122,17 +143,48 @@ export class InvokeLoop {
     });
   }
 
+  /**
+   * A handler made by `awslambda.streamifyResponse`: `(event, responseStream, context)`,
+   * awaited; stream/streaming-invoke.ts posts its stream and any error. Its
+   * context is the 4.x one from nodejs24.x on; before, `done`/`succeed`/`fail` refuse.
+   */
   private async handleStreaming(invocation: NextInvocation): Promise<void> {
     const handler = this.handler!;
     try {
       const closed = () => { throw new Error('A streaming handler ends its response stream; context.done/succeed/fail are not for it.'); };
-      const context = buildContext(invocation, { done: closed, getWaitsForEmptyEventLoop: () => false, setWaitsForEmptyEventLoop: () => undefined });
+      const context = buildContext(invocation, this.awaitedHandlers ? undefined
+        : { done: closed, getWaitsForEmptyEventLoop: () => false, setWaitsForEmptyEventLoop: () => undefined });
       await runStreamingInvocation(this.client.address!, invocation.requestId, handler as never, JSON.parse(invocation.body), context);
     } catch (err) {
       console.error('Runtime API unreachable', err);
       process.exit(1);
     }
     this.currentRequestId = undefined;
+  }
+
+  /** nodejs24.x on: `await handler(event, context)`; its value or whatever it throws (even `undefined`) is the outcome. */
+  private async handleAwaited(handler: Handler, invocation: NextInvocation): Promise<void> {
+    let outcome: { error: unknown } | { result: unknown };
+    try {
+      const event = JSON.parse(invocation.body);
+      outcome = { result: await (handler as (event: unknown, context: unknown) => unknown)(event, buildContext(invocation, undefined)) };
+    } catch (error) {
+      outcome = { error };
+    }
+    this.currentRequestId = undefined;
+    try {
+      if ('error' in outcome) await this.postError(invocation.requestId, outcome.error);
+      else await this.postOutcome(invocation.requestId, null, outcome.result);
+    } catch (err) {
+      console.error('Runtime API unreachable', err);
+      process.exit(1);
+    }
+  }
+
+  private async postError(requestId: string, error: unknown): Promise<void> {
+    if (outputPending()) await flushOutput();
+    logRuntimeError('Invoke Error', error);
+    return this.client.invocationError(requestId, toErrorDocument(error, this.awaitedHandlers));
   }
 
   private postOutcome(requestId: string, error: unknown, result: unknown): Promise<void> {
@@ -147,22 +199,25 @@ export class InvokeLoop {
 
   private sendOutcome(requestId: string, error: unknown, result: unknown): Promise<void> {
     if (error !== undefined && error !== null) {
-      const document = toErrorDocument(error);
-      logRuntimeError('Invoke Error', error, document);
-      return this.client.invocationError(requestId, document);
+      logRuntimeError('Invoke Error', error);
+      return this.client.invocationError(requestId, toErrorDocument(error, this.awaitedHandlers));
     }
     let json: string;
     try {
       json = JSON.stringify(result === undefined ? null : result);
     } catch {
-      return this.client.invocationError(requestId, toErrorDocument(new Error('Unable to stringify response body')));
+      // 3.x: the failed post becomes the invocation's error through context.fail; 4.x: processInvoke's catch
+      const failure = jsonStringifyError(this.awaitedHandlers);
+      logRuntimeError('Invoke Error', failure);
+      return this.client.invocationError(requestId, toErrorDocument(failure));
     }
     return this.client.respond(requestId, json);
   }
 
   private fatal(what: string, error: unknown, exitCode: number): void {
+    this.ending = true;
     const document = toErrorDocument(error);
-    logRuntimeError(what, error, document);
+    logRuntimeError(what, error);
     const requestId = this.currentRequestId;
     const posted = requestId ? this.client.invocationError(requestId, document, true) : this.client.initError(document);
     void posted.finally(() => process.exit(exitCode));

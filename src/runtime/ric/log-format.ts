@@ -10,12 +10,21 @@
  * levels below it; `console.log` is INFO; `console.fatal` is added. Inner
  * newlines become `\r` so that one call stays one log record.
  */
+import { intoError, toFormatted } from './errors';
+import { callbackFreeRuntime } from './runtime-rules';
+
 let currentRequestId: string | undefined;
 let currentTenantId: string | undefined;
+/**
+ * The request id of lines outside an invocation: `-` from nodejs24.x on
+ * (aws-lambda-ric 4.0.2 invoke store `getRequestId() ?? "-"`), none before
+ * (3.x prints `undefined` in text, omits it in JSON).
+ */
+let noRequestId: string | undefined;
 
 /** The request (and tenant) id printed on each line from now on. */
 export function setLogRequestId(requestId: string | undefined, tenantId?: string): void {
-  currentRequestId = requestId;
+  currentRequestId = requestId ?? noRequestId;
   currentTenantId = tenantId;
 }
 
@@ -36,6 +45,8 @@ export async function patchConsole(): Promise<void> {
     format = (...args) => args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
   }
   const json = process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON';
+  noRequestId = callbackFreeRuntime() ? '-' : undefined;
+  currentRequestId ??= noRequestId;
   const threshold = Math.max(0, LEVELS.indexOf((process.env.AWS_LAMBDA_LOG_LEVEL?.toUpperCase() ?? 'TRACE') as Level));
   const write = console.log.bind(console);
   const line = json ? jsonLine(format) : textLine(format);
@@ -46,10 +57,16 @@ export async function patchConsole(): Promise<void> {
   }
 }
 
-/** Logs an error of the runtime (invoke or init failure) the way the managed runtime does. */
-export function logRuntimeError(what: string, error: unknown, document: object): void {
-  if (process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON') console.error(error instanceof Error ? error : document);
-  else console.error(what, `\t${JSON.stringify(document)}`);
+/**
+ * Logs a failure (`Invoke Error`, `Init Error`, `Uncaught Exception`...)
+ * the way the managed runtime does (aws-lambda-ric `LogPatch.structuredConsole.logError`):
+ * anything not an Error is wrapped in one; text format: the label, a tab and
+ * the error as JSON with its `stack` and own properties; JSON format: the error record.
+ */
+export function logRuntimeError(what: string, error: unknown): void {
+  const err = intoError(error);
+  if (process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON') console.error(err);
+  else console.error(what, toFormatted(err));
 }
 
 function textLine(format: Format) {

@@ -12,6 +12,7 @@
  */
 import { toErrorDocument } from '../errors';
 import { logRuntimeError } from '../log-format';
+import { callbackFreeRuntime } from '../runtime-rules';
 import { openResponseStream } from './response-stream';
 import { streamHighWaterMark } from './streamify';
 
@@ -32,8 +33,7 @@ export async function runStreamingInvocation(
     if (!open.stream.writableFinished) throw new Error('Response stream is not finished.');
   } catch (error) {
     await new Promise((resolve) => setImmediate(resolve));
-    const document = toErrorDocument(error);
-    logRuntimeError('Invoke Error', error, document);
-    await open.fail(document);
+    logRuntimeError('Invoke Error', error);
+    await open.fail(toErrorDocument(error, callbackFreeRuntime()));
   }
 }
