@@ -132,6 +132,16 @@ describe('FunctionRuntime.llrt', () => {
     expect(code(noSdk)).not.toMatch(/from"@aws-sdk\/client-sqs"/);
     expect(noSdk.bundleSize).toBeGreaterThan(standard.bundleSize * 10);
   });
+
+  test('packages resolve as for a browser (LLRT has no node:http), Node.js built-ins stay external, NODE_ENV is read at run time', () => {
+    const entry = join(FIXTURE, 'src', 'sdk-client.ts');
+    const noSdk = llrtFunction({ binaryType: LlrtBinaryType.NO_SDK, sha256: sha(releases[`/${VERSION}/llrt-lambda-arm64-no-sdk.zip`]) }, { entry }).fn;
+    const code = readFileSync(join(noSdk.assetPath, 'index.mjs'), 'utf8');
+    const imports = [...new Set([...code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*"([@\w./:-]+)"/g)].map((m) => m[1]))].sort();
+    expect(code).toContain('"SendMessage"'); // the client is bundled, with its fetch handler:
+    expect(imports).toEqual(['node:crypto']); // no node:http/https/http2 (@smithy/node-http-handler), no node:fs/os...
+    expect(code).toContain('process.env.NODE_ENV'); // not folded to "production" as for a browser
+  });
 });
 
 describe('binaryPath (offline builds)', () => {

@@ -1,6 +1,7 @@
 import { execSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BundlingOptions, OutputFormat } from '../bundling-options';
 import { EsbuildApi, EsbuildResult, Metafile, resolveEsbuild, ResolvedEsbuild } from './esbuild';
@@ -120,10 +121,13 @@ export function planBundle(req: BundleRequest): BundlePlan {
   const nodeModules = [...(b.nodeModules ?? [])].sort();
   const nodeModulesPlan = nodeModules.length > 0 ? planNodeModules(req.label, req.projectRoot, req.entry, nodeModules) : undefined;
 
+  const browser = req.runtime.platform === 'browser';
   const external = [
     ...(b.externalModules ?? []),
     ...(b.bundleAwsSdk ? [] : req.runtime.providedModules),
     ...nodeModules,
+    // resolved as for a browser, but run where node:* modules exist: never bundle them
+    ...(browser ? nodeBuiltinExternals() : []),
   ];
   const entryRel = toPosix(relative(req.projectRoot, req.entry));
   // esbuild writes nothing (write: false); the outfile only anchors relative
@@ -150,10 +154,16 @@ export function planBundle(req: BundleRequest): BundlePlan {
     external,
     // free `__dirname`/`__filename` (CommonJS code in an ESM bundle) become
     // names that buildBundle declares when the bundle uses them; a module's
-    // own declaration of `__dirname` is bound, so esbuild leaves it alone
-    define: { ...(nodeShims ? PATH_DEFINES : {}), ...(b.define ?? {}) },
+    // own declaration of `__dirname` is bound, so esbuild leaves it alone.
+    // esbuild's browser platform would fold process.env.NODE_ENV into a
+    // constant; on Lambda it is read from the environment, as on Node.js
+    define: {
+      ...(nodeShims ? PATH_DEFINES : {}),
+      ...(browser ? { 'process.env.NODE_ENV': 'process.env.NODE_ENV' } : {}),
+      ...(b.define ?? {}),
+    },
     loader: b.loader ?? {},
-    mainFields: b.mainFields ?? (format === OutputFormat.ESM ? ['module', 'main'] : ['main', 'module']),
+    mainFields: b.mainFields ?? (browser ? ['browser', 'module', 'main'] : format === OutputFormat.ESM ? ['module', 'main'] : ['main', 'module']),
     conditions: req.runtime.conditions,
     logLevel: b.logLevel ?? 'warning',
     legalComments: 'none',
@@ -693,4 +703,9 @@ function isExecutable(mode: number): boolean {
 
 function toPosix(path: string): string {
   return path.split(sep).join('/');
+}
+
+/** Node.js built-in modules, bare and with the `node:` prefix, as esbuild externals. */
+function nodeBuiltinExternals(): string[] {
+  return ['node:*', ...builtinModules.filter((m) => !m.startsWith('_') && !m.startsWith('node:'))];
 }

@@ -66,7 +66,10 @@ export class LlrtStrategy implements RuntimeStrategy {
     const binary = this.binaryPath ? `file:${fileSha256(this.binaryPath)}` : `${this.options.version}:${this.options.sha256}`;
     return {
       target: 'es2020',
-      platform: 'node',
+      // LLRT: "All dependencies should be bundled for a browser platform"
+      // (README of awslabs/llrt): it has no node:http, which the Node.js
+      // flavour of the AWS SDK (@smithy/node-http-handler) imports.
+      platform: 'browser',
       providedModules: provided,
       requiredFormat: 'esm',
       requireShim: false,

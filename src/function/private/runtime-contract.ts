@@ -7,8 +7,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 export interface RuntimeBundlingDefaults {
   /** esbuild target matching the runtime, e.g. `node24` or `es2023`. */
   readonly target: string;
-  /** esbuild platform. */
-  readonly platform: 'node' | 'neutral';
+  /**
+   * esbuild platform. `browser` resolves packages as a browser bundler does
+   * (the package.json `browser` field and condition: the AWS SDK's fetch
+   * handler instead of node:http) while Node.js built-in modules stay
+   * external, for runtimes that have node:* modules but no node:http (LLRT).
+   */
+  readonly platform: 'node' | 'neutral' | 'browser';
   /**
    * Modules the runtime provides (external unless `bundleAwsSdk` says to bundle
    * them). Wildcards as in esbuild's `external`.
