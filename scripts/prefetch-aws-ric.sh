@@ -17,7 +17,7 @@ for tool in cmake autoreconf libtoolize make g++ python3; do
   command -v "$tool" >/dev/null || { echo "prefetch-aws-ric: $tool is missing (apt-get install cmake autoconf automake libtool g++ make python3)" >&2; exit 1; }
 done
 
-install() { # version
+prefetch() { # version
   local version=$1 dir="$cache/$1"
   if [ -d "$dir/node_modules/aws-lambda-ric" ]; then echo "prefetch-aws-ric: aws-lambda-ric@$version already in $dir"; return; fi
   local work="$dir.tmp-$$"
@@ -38,4 +38,4 @@ install() { # version
   echo "prefetch-aws-ric: aws-lambda-ric@$version -> $dir"
 }
 
-for version in "${versions[@]}"; do install "$version"; done
+for version in "${versions[@]}"; do prefetch "$version"; done
