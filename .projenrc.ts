@@ -56,12 +56,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-lambda-powertools/kafka@^2.28.0',
     '@aws-lambda-powertools/logger@^2.28.0',
     '@aws-sdk/client-sqs@^3.900.0',
-    // AWS's own runtime interface clients, the reference of the differential
-    // test (test/runtime/aws-client-diff.test.ts): 4.x as nodejs24.x runs it,
-    // 3.3.0 (npm alias) as nodejs22.x runs it. Both build native code
-    // (cmake, autoreconf, a C++ compiler; .ci/run installs them).
-    'aws-lambda-ric@4.0.2',
-    'aws-lambda-ric-3@npm:aws-lambda-ric@3.3.0',
+    // InvokeWithResponseStream against the emulator: AWS's own event-stream decoder reads it
+    '@aws-sdk/client-lambda@^3.900.0',
+    // AWS's own runtime interface clients (aws-lambda-ric 4.0.2 and 3.3.0), the
+    // reference the tests run ours against, are NOT devDependencies: they
+    // build curl and aws-lambda-cpp natively on install (cmake, autoconf,
+    // libtool, a C++ compiler). scripts/prefetch-aws-ric.sh installs them
+    // into the cache; .ci/run runs it.
   ],
 
   bin: { 'ts-lambda': 'assets/cli/ts-lambda.cjs' },

@@ -7,7 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HttpApiInfo, readAssembly, RouteInfo } from '../src/runtime/cli/assembly';
+import { Assembly, HttpApiInfo, readAssembly, RouteInfo } from '../src/runtime/cli/assembly';
+import { urlName } from '../src/runtime/cli/serve';
 
 const root = join(__dirname, '..');
 const cdk = join(root, 'node_modules', '.bin', 'cdk');
@@ -50,7 +51,8 @@ function invokeEachFunction(): void {
     const input = fn.sampleEvent ? undefined : JSON.stringify({ name: 'demo' });
     console.log(`\n== ts-lambda ${args.join(' ')}${input ? ` <<< '${input}'` : ''}`);
     const r = tsLambda(args, input);
-    console.log(`   ${r.status === 0 ? 'result' : 'error'}: ${short(r.stdout, 400)}`);
+    // a streamed function URL response starts with its HTTP integration prelude: JSON, then 8 NUL bytes
+    console.log(`   ${r.status === 0 ? 'result' : 'error'}: ${short(r.stdout.replace(/\0{8}/g, ' <8 NUL bytes> '), 400)}`);
     for (const line of r.stderr.split('\n').filter((l) => /^ts-lambda: .*(returned|failed) /.test(l))) console.log(`   ${line}`);
   }
 }
@@ -168,9 +170,31 @@ async function serveHttpApis(): Promise<void> {
         }
       }
     }
+    await streamFunctionUrls(assembly, log);
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+/** Calls each RESPONSE_STREAM function URL and prints every piece of the body with the time it arrived. */
+async function streamFunctionUrls(assembly: Assembly, serveLog: string): Promise<void> {
+  for (const fn of assembly.functions.filter((f) => f.urlInvokeMode === 'RESPONSE_STREAM')) {
+    const url = new RegExp(`(http://\\S+/lambda-url/${urlName(fn, assembly.functions)}/)`).exec(serveLog)?.[1];
+    if (!url) continue;
+    console.log(`\n== GET ${url}?steps=4 (${fn.path}: a function URL with InvokeMode RESPONSE_STREAM)`);
+    const sent = Date.now();
+    await new Promise<void>((resolve, reject) => {
+      const req = request(`${url}?steps=4`, { timeout: 30_000 }, (res) => {
+        console.log(`   +${Date.now() - sent} ms: ${res.statusCode} ${res.headers['content-type']} (transfer-encoding: ${res.headers['transfer-encoding']})`);
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => console.log(`   +${Date.now() - sent} ms: ${chunk.trimEnd()}`));
+        res.on('end', () => resolve());
+      });
+      req.on('timeout', () => req.destroy(new Error(`GET ${url}: no answer in 30 s`)));
+      req.on('error', reject);
+      req.end();
+    });
   }
 }
 

@@ -9,6 +9,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { addConsumers } from './consumers';
 import { addHttpApi } from './http';
 import { handlerPath } from './paths';
+import { addStreaming } from './streaming';
 import { TypeScriptFunction } from '../../src';
 
 export { handlerPath };
@@ -25,6 +26,7 @@ new TypeScriptFunction(stack, 'Hello', {
 
 addConsumers(stack);
 addHttpApi(stack);
+addStreaming(stack);
 
 if (require.main === module) {
   app.synth();

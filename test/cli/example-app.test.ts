@@ -60,6 +60,7 @@ describe('the example app', () => {
     expect(byPath('/OrderTopicConsumer/Function')).toMatchObject({ supported: true, triggers: ['kafka'], sampleEvent: 'kafka-json' });
     expect(byPath('/PetsApi/Function')).toMatchObject({ supported: true, triggers: ['http'] });
     expect(byPath('/PetsAuth/Function')).toMatchObject({ supported: true, triggers: ['http-authorizer'] });
+    expect(byPath('/Progress')).toMatchObject({ supported: true, triggers: ['url'] });
   });
 
   test('invoke: each function with a fitting sample event', () => {

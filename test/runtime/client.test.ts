@@ -28,7 +28,6 @@ const fixture = useEmulator((bootstrap) => {
     fn('no-module', 'esm', 'nothing-here.handler'),
     fn('syntax', 'faults', 'syntax.handler'),
     fn('init-throws', 'faults', 'init-throws.handler'),
-    fn('streaming', 'faults', 'streaming.handler'),
     fn('imports-missing', 'faults', 'imports-missing.handler'),
   ];
 });
@@ -77,7 +76,6 @@ describe('handler loading', () => {
     // an ES module's missing import is not wrapped by AWS's client (aws-lambda-ric loadModule wraps MODULE_NOT_FOUND only)
     ['imports-missing', 'Error', /^Cannot find package 'a-package-that-is-not-installed' imported from .*imports-missing\.mjs$/],
     ['init-throws', 'Error', /^cannot start: missing configuration$/],
-    ['streaming', 'Error', /^Response streaming \(awslambda\.streamifyResponse\) is not supported/],
   ])('%s: init error %s', async (name, errorType, message) => {
     const result = await invoke(name);
     expect(result.functionError).toBe('Unhandled');

@@ -67,6 +67,27 @@ describe('Http1RequestParser', () => {
     }
   });
 
+  test('a streamed body: onData gets the bytes as they come (past the limit), trailers are kept, at any split', () => {
+    const text = 'POST /s HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n'
+      + 'Lambda-Runtime-Function-Error-Type: Runtime.X\r\nX-B:  b \r\n\r\nGET /n HTTP/1.1\r\n\r\n';
+    for (const pieces of splits(text)) {
+      let streamed = '';
+      const done: Http1Request[] = [];
+      const parser = new Http1RequestParser({
+        onHead: (req) => {
+          if (req.path === '/s') req.onData = (chunk) => { streamed += chunk.toString('latin1'); };
+        },
+        onComplete: (req) => done.push(req),
+      }, 2);
+      for (const piece of pieces) parser.push(piece);
+      expect(streamed).toBe('abcde');
+      expect(done.map((r) => r.path)).toEqual(['/s', '/n']);
+      expect(done[0]).toMatchObject({ size: 5, overflow: false });
+      expect(done[0].body.length).toBe(0);
+      expect(done[0].trailers).toEqual({ 'lambda-runtime-function-error-type': 'Runtime.X', 'x-b': 'b' });
+    }
+  });
+
   const malformed: Array<[string, string, number]> = [
     ['no version', 'GET /\r\n\r\n', 400],
     ['unknown version', 'GET / HTTP/2.0\r\n\r\n', 400],
@@ -85,6 +106,7 @@ describe('Http1RequestParser', () => {
     ['Transfer-Encoding gzip, chunked', 'POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n', 501],
     ['bad chunk size', 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 400],
     ['no CRLF after chunk data', 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n', 400],
+    ['trailer line without colon', 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nno colon\r\n\r\n', 400],
     ['unknown expectation', 'POST / HTTP/1.1\r\nExpect: magic\r\nContent-Length: 1\r\n\r\n', 417],
   ];
   test.each(malformed)('malformed: %s %j → %d, at any split', (_name, text, status) => {
@@ -138,6 +160,16 @@ describe('Http1Server', () => {
   const later: Array<() => void> = [];
   beforeAll(async () => {
     server = new Http1Server((req, res) => {
+      if (req.path === '/stream') {
+        // a streamed answer: one chunk now, the rest when the test says so
+        const writer = res.stream(200, 'Content-Type: text/plain\r\n');
+        writer.write(Buffer.from('first'));
+        later.push(() => {
+          writer.write(Buffer.from('second'));
+          writer.end('X-Done: yes\r\n');
+        });
+        return;
+      }
       req.whenComplete(() => {
         const answer = () => res.send(200, 'Content-Type: text/plain\r\n', `${req.method} ${req.target} ${req.body.toString()}`);
         // /slow answers only when the test says so (as `next` waits for an event)
@@ -156,6 +188,26 @@ describe('Http1Server', () => {
     const text = await done;
     expect(text.indexOf('GET /slow')).toBeLessThan(text.indexOf('POST /b x'));
     expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\nContent-Type: text\/plain\r\nContent-Length: 10\r\n\r\nGET \/slow /);
+  });
+
+  test('a streamed answer: chunks leave as written, trailers at the end, then the pipelined answer after it', async () => {
+    let got = '';
+    const socket = connect(port, '127.0.0.1', () => socket.write('GET /stream HTTP/1.1\r\n\r\nGET /after HTTP/1.1\r\n\r\n'));
+    socket.on('data', (chunk) => { got += chunk.toString('latin1'); });
+    // the first chunk arrives while the rest is not written yet
+    while (!got.includes('first')) await new Promise((r) => setTimeout(r, 5));
+    expect(got).toBe('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nfirst\r\n');
+    later.shift()!();
+    while (!got.includes('GET /after')) await new Promise((r) => setTimeout(r, 5));
+    socket.destroy();
+    expect(got).toMatch(/\r\n5\r\nfirst\r\n6\r\nsecond\r\n0\r\nX-Done: yes\r\n\r\nHTTP\/1\.1 200 OK\r\n[^]*GET \/after $/);
+  });
+
+  test('a streamed answer to an HTTP/1.0 client: no chunked encoding, the body ends with the connection', async () => {
+    const done = exchange(port, ['GET /stream HTTP/1.0\r\n\r\n']);
+    while (later.length === 0) await new Promise((r) => setTimeout(r, 5));
+    later.shift()!();
+    expect(await done).toBe('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nfirstsecond');
   });
 
   test('Expect: 100-continue gets 100 Continue before the body is sent', async () => {

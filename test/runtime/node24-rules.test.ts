@@ -18,8 +18,10 @@ const HANDLERS = [
 ];
 const id = (runtime: Runtime, handler: string) => `${runtime.replace('.', '_')}-${handler.replace('.', '_')}`;
 
-const fixture = useEmulator((bootstrap) => RUNTIMES.flatMap((runtime) =>
-  HANDLERS.map((handler) => nodeFunction(bootstrap, id(runtime, handler), 'node24', handler, { runtime }))));
+const fixture = useEmulator((bootstrap) => RUNTIMES.flatMap((runtime) => [
+  ...HANDLERS.map((handler) => nodeFunction(bootstrap, id(runtime, handler), 'node24', handler, { runtime })),
+  nodeFunction(bootstrap, id(runtime, 'streaming.withContext'), 'streaming', 'index.withContext', { runtime }),
+]));
 const { invoke, logs } = fixture;
 const stdout = (requestId: string) => logs.filter((l) => l.requestId === requestId && l.stream === 'stdout').map((l) => l.text).join('');
 const allStdout = (name: string) => logs.filter((l) => l.functionName === name && l.stream === 'stdout').map((l) => l.text).join('');
@@ -47,6 +49,16 @@ describe.each(RUNTIMES)('%s', (runtime) => {
       // logged as 4.x logs an init failure: "Init Error", request id "-"
       expect(allStdout(id(runtime, handler))).toMatch(/\t-\tERROR\tInit Error \t\{"errorType":"Runtime\.CallbackHandlerDeprecated","errorMessage":"ERROR: AWS Lambda has removed support/);
     }
+  });
+
+  test('a streaming handler of three parameters (event, responseStream, context) is not callback-style: it streams on every runtime', async () => {
+    const result = await call('streaming.withContext');
+    expect(result.functionError).toBeUndefined();
+    expect(result.streamed).toBe(true);
+    const seen = JSON.parse(result.payload.toString('utf8'));
+    expect(seen.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    // the context of the runtime's contract: 4.x's from nodejs24.x on
+    expect(seen).toMatchObject({ hasDone: !isNew(runtime), xRayTraceId: isNew(runtime) });
   });
 
   test('a plain function\'s return value: null before nodejs24.x, the result from it', async () => {

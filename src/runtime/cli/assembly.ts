@@ -46,6 +46,8 @@ export interface FunctionInfo {
   readonly triggers: string[];
   /** The queues, topics, buckets, rules and streams that invoke it (see triggers.ts). */
   readonly sources: TriggerSource[];
+  /** `RESPONSE_STREAM` when its function URL streams (`AWS::Lambda::Url` `InvokeMode`); else buffered. */
+  readonly urlInvokeMode?: 'RESPONSE_STREAM';
 }
 
 /** A layer of a function. */
@@ -235,7 +237,12 @@ function readStack(
 
   for (const r of Object.values(resources)) {
     const p = r.Properties ?? {};
-    if (r.Type === 'AWS::Lambda::Url') trigger(functionOf(p.TargetFunctionArn), 'url');
+    if (r.Type === 'AWS::Lambda::Url') {
+      const path = functionOf(p.TargetFunctionArn);
+      trigger(path, 'url');
+      const fn = functions.find((f) => f.path === path);
+      if (fn && p.InvokeMode === 'RESPONSE_STREAM') (fn as { urlInvokeMode?: string }).urlInvokeMode = 'RESPONSE_STREAM';
+    }
     if (r.Type !== 'AWS::Lambda::EventSourceMapping') continue;
     const source = referencedId(p.EventSourceArn);
     const sourceType = source ? resources[source]?.Type : undefined;

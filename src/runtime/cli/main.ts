@@ -331,11 +331,16 @@ async function invoke(options: Options, positionals: string[]): Promise<number> 
       say(`ts-lambda: ${fallback.note}`);
       event = JSON.stringify(fallback.event);
     }
-    const result = await runner.invoke(fn, event);
+    // a streamed response is printed as it arrives (stdout's back-pressure holds the function)
+    const result = await runner.invoke(fn, event, {
+      start: () => undefined,
+      chunk: (data) => process.stdout.write(data),
+      whenReady: (resume) => process.stdout.once('drain', resume),
+    });
     if (repeat !== undefined && result.ok) return await repeatInvoke(runner, fn, event, result, repeat, requestsPerMonth, () => { quiet = true; });
     const memory = result.maxMemoryUsedMB !== undefined ? `, max memory ${result.maxMemoryUsedMB} MB of ${result.memorySizeMB} MB` : '';
     const init = result.initDurationMs !== undefined ? ` (init ${result.initDurationMs.toFixed(1)} ms)` : '';
-    process.stdout.write(`${result.payload.toString('utf8')}\n`);
+    printPayload(result);
     if (result.ok) {
       say(`ts-lambda: ${fn.path} returned in ${result.durationMs.toFixed(1)} ms${init}${memory}`);
       return 0;
@@ -371,7 +376,7 @@ function positiveInteger(options: Options, name: 'repeat' | 'requests-per-month'
 async function repeatInvoke(
   runner: EmulatorRunner, fn: FunctionInfo, event: string, first: RunResult, repeat: number, requestsPerMonth: number, silence: () => void,
 ): Promise<number> {
-  process.stdout.write(`${first.payload.toString('utf8')}\n`);
+  printPayload(first);
   if (repeat > 1) say(`ts-lambda: ${repeat - 1} more invocations (their logs are not shown)`);
   silence();
   const runs: RunResult[] = [first];
@@ -386,6 +391,12 @@ async function repeatInvoke(
   const arch = fn.architecture === 'arm64' ? 'arm64' : 'x86_64';
   for (const line of costReport(repeatStats(runs, first.memorySizeMB ?? fn.memorySize), arch, requestsPerMonth)) say(line);
   return 0;
+}
+
+/** The result on stdout; a streamed one has already been written as it arrived. */
+function printPayload(result: RunResult): void {
+  if (!result.streamed) process.stdout.write(`${result.payload.toString('utf8')}\n`);
+  else if (process.stdout.isTTY) process.stdout.write('\n');
 }
 
 function archNote(fn: FunctionInfo, options: Options): string {
@@ -411,7 +422,7 @@ const COMMANDS: readonly Command[] = [
   {
     name: 'invoke',
     args: '<function> [-]',
-    summary: 'run a function with an event; result on stdout, logs on stderr',
+    summary: 'run a function with an event; result on stdout (streamed ones as they arrive), logs on stderr',
     assembly: true,
     options: {
       'event': { type: 'string', short: 'e', shown: '--event FILE, -e', help: "the event (JSON file; '-' reads stdin)" },

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { findNativeFiles } from '../../function/private/native-arch';
-import { bunAssetCommand, FunctionConfig, LambdaEmulator, LogEntry, nodejsCommand, providedCommand } from '../emulator';
+import { bunAssetCommand, FunctionConfig, LambdaEmulator, LogEntry, nodejsCommand, providedCommand, ResponseStreamListener } from '../emulator';
 import { arm64Node, HOST_ARCH, isArm64Elf, qemuPrefix } from './arch';
 import { FunctionInfo } from './assembly';
 import { EMPTY_ENV_FILE, EnvFile, functionEnvironment } from './env';
@@ -19,6 +19,8 @@ export interface RunResult {
   readonly ok: boolean;
   readonly payload: Buffer;
   readonly errorType?: string;
+  /** true when the function streamed its response (to the listener given to `invoke`; `payload` is then empty) */
+  readonly streamed?: boolean;
   readonly durationMs: number;
   readonly initDurationMs?: number;
   readonly memorySizeMB: number;
@@ -27,7 +29,8 @@ export interface RunResult {
 
 /** Runs a function of the assembly with an event. */
 export interface FunctionRunner {
-  invoke(fn: FunctionInfo, event: Buffer | string): Promise<RunResult>;
+  /** Runs `fn`; a streamed response goes to `onStream` as it arrives, when given. */
+  invoke(fn: FunctionInfo, event: Buffer | string, onStream?: ResponseStreamListener): Promise<RunResult>;
   close(): Promise<void>;
 }
 
@@ -168,14 +171,15 @@ export class EmulatorRunner implements FunctionRunner {
     return name;
   }
 
-  public async invoke(fn: FunctionInfo, event: Buffer | string): Promise<RunResult> {
+  public async invoke(fn: FunctionInfo, event: Buffer | string, onStream?: ResponseStreamListener): Promise<RunResult> {
     const name = this.prepare(fn);
-    const r = await this.emulator.invoke(name, event);
+    const r = await this.emulator.invoke(name, event, { onStream });
     return {
       requestId: r.requestId,
       ok: !r.functionError,
       payload: r.payload,
       errorType: r.errorType,
+      streamed: r.streamed,
       durationMs: r.durationMs,
       initDurationMs: r.initDurationMs,
       memorySizeMB: r.memorySizeMB,

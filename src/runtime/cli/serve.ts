@@ -2,7 +2,9 @@
  * `ts-lambda serve`: every HTTP API of the assembly on localhost (one port
  * each, from --port up), routes matched and events built as API Gateway does,
  * Lambda authorizers run before the route, and each function's URL under
- * `/lambda-url/<name>/`. `--watch` re-synthesizes and reloads on changes.
+ * `/lambda-url/<name>/` (streamed as it comes when its `AWS::Lambda::Url` has
+ * `InvokeMode: RESPONSE_STREAM`, see http/url-stream.ts). `--watch`
+ * re-synthesizes and reloads on changes.
  */
 import { createHash } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -17,6 +19,7 @@ import { isPreflight, preflightResponse, withCors } from './http/cors';
 import { ApiTarget, headersAndCookies, HttpRequest, httpApiEvent, httpApiEventV1, requestParts } from './http/request';
 import { gatewayError, HttpResponse, mapResponse, mapResponseV1 } from './http/response';
 import { Router } from './http/router';
+import { FunctionUrlStream } from './http/url-stream';
 import { EmulatorRunner, FunctionRunner } from './runner';
 import { SourceWatcher, watchSources } from './watch';
 
@@ -84,10 +87,16 @@ export class Gateway {
     return authorizer;
   }
 
-  /** Answers a request to `api` (or to a function URL when the path starts with /lambda-url/). */
-  public async handle(api: HttpApiInfo | undefined, request: HttpRequest): Promise<{ response: HttpResponse; note: string }> {
+  /**
+   * Answers a request to `api` (or to a function URL when the path starts
+   * with /lambda-url/). A streaming function URL writes its answer to `res`
+   * as it comes (then `sent` is true).
+   */
+  public async handle(
+    api: HttpApiInfo | undefined, request: HttpRequest, res?: ServerResponse,
+  ): Promise<{ response: HttpResponse; note: string; sent?: boolean }> {
     const path = request.url.split('?')[0];
-    if (path === '/lambda-url' || path.startsWith('/lambda-url/')) return this.functionUrl(request);
+    if (path === '/lambda-url' || path.startsWith('/lambda-url/')) return this.functionUrl(request, res);
     if (!api) return { response: gatewayError(404), note: 'no HTTP API on this port; function URLs are under /lambda-url/<name>/' };
     if (!api.cors) return this.route(api, request, path);
     const { headers } = headersAndCookies(request.rawHeaders);
@@ -172,7 +181,7 @@ export class Gateway {
   }
 
   /** `/lambda-url/<name>/<path>`: the function's URL (payload 2.0, no authorizer). */
-  private async functionUrl(request: HttpRequest): Promise<{ response: HttpResponse; note: string }> {
+  private async functionUrl(request: HttpRequest, res?: ServerResponse): Promise<{ response: HttpResponse; note: string; sent?: boolean }> {
     const m = /^\/lambda-url\/([^/?]+)(\/[^?]*)?(\?.*)?$/.exec(request.url);
     if (!m) return { response: gatewayError(404), note: 'function URLs are /lambda-url/<name>/' };
     const name = decodeURIComponent(m[1]);
@@ -191,7 +200,26 @@ export class Gateway {
       domainName: `${urlId}.lambda-url.${this.region}.on.aws`,
     };
     const parts = requestParts({ ...request, url: `${m[2] ?? '/'}${m[3] ?? ''}` }, target);
-    return this.call(fn, httpApiEvent(parts, target), parts.requestContext.requestId, `function URL ${name}`, false);
+    const event = httpApiEvent(parts, target);
+    const requestId = parts.requestContext.requestId;
+    if (fn.urlInvokeMode === 'RESPONSE_STREAM' && res && !fn.unsupported) return this.streamUrl(fn, event, requestId, `function URL ${name}`, res);
+    return this.call(fn, event, requestId, `function URL ${name}`, false);
+  }
+
+  /** A RESPONSE_STREAM function URL: the function's stream goes to the caller as it comes. */
+  private async streamUrl(
+    fn: FunctionInfo, event: Record<string, unknown>, requestId: string, label: string, res: ServerResponse,
+  ): Promise<{ response: HttpResponse; note: string; sent?: boolean }> {
+    const stream = new FunctionUrlStream(res, requestId);
+    const result = await this.runner.invoke(fn, JSON.stringify(event), stream);
+    let note = `${label} (RESPONSE_STREAM) → ${fn.path}, ${result.durationMs.toFixed(1)} ms`;
+    if (!result.ok && !stream.started) {
+      return { response: withRequestId(gatewayError(500), requestId), note: `${note}; the function failed: ${result.payload.toString('utf8')}` };
+    }
+    const outcome = stream.finish(!result.ok);
+    if (outcome.problem) note += `; ${outcome.problem}`;
+    if (!result.ok) note += `: ${result.payload.toString('utf8')}`;
+    return { response: { statusCode: outcome.statusCode, headers: {}, body: Buffer.alloc(0) }, note, sent: true };
   }
 
   /** A description of what is served, for people. */
@@ -313,9 +341,9 @@ export async function serve(options: ServeOptions, ctx: ServeContext): Promise<n
           .then(async (request) => {
             const api = apiPath ? gateway.assembly.httpApis.find((a) => a.path === apiPath) : undefined;
             const started = Date.now();
-            const { response, note } = await gateway.handle(api, request);
+            const { response, note, sent } = await gateway.handle(api, request, res);
             ctx.say(`${request.method} ${request.url} → ${response.statusCode} (${note}; ${Date.now() - started} ms)`);
-            send(res, response);
+            if (!sent) send(res, response);
           })
           .catch((err) => {
             ctx.say(`ts-lambda: ${req.method} ${req.url}: ${(err as Error).stack ?? err}`);

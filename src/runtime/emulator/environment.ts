@@ -11,7 +11,7 @@ import { resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { entrypointError, exitError, initTimeoutError, PlatformError, timeoutError } from './errors';
 import { FunctionConfig } from './function-config';
-import { Invocation, InvocationOutcome, newTraceId } from './invocation';
+import { Invocation, InvocationOutcome, newTraceId, ResponseStreamListener } from './invocation';
 import { ACCOUNT_ID, DEFAULT_INIT_TIMEOUT_SECONDS, DEFAULT_MEMORY_MB, DEFAULT_REGION, DEFAULT_TIMEOUT_SECONDS } from './limits';
 import { LogListener, LogTail } from './log-capture';
 import { PeakRss } from './memory';
@@ -31,6 +31,12 @@ export interface InvokeRequest {
   /** X-Ray header for `_X_AMZN_TRACE_ID`. @default - a new one */
   readonly traceId?: string;
   readonly tenantId?: string;
+  /**
+   * Receives a streamed response (a streaming handler's) as it arrives; the
+   * result then has `streamed` set and an empty payload, unless it failed.
+   * @default - a streamed response is collected into the result's payload
+   */
+  readonly onStream?: ResponseStreamListener;
   /**
    * False when the caller reads neither `logTail` nor `maxMemoryUsedMB` (the
    * Invoke API without `X-Amz-Log-Type: Tail`): then, unless a log listener
@@ -52,6 +58,8 @@ export interface InvokeResult {
   /** The error type when it failed (`Runtime.ExitError`, `Sandbox.Timedout`, the function's errorType...). */
   readonly errorType?: string;
   readonly contentType?: string;
+  /** True when the runtime streamed the response (to `onStream`, when given). */
+  readonly streamed?: boolean;
   /** From handing the event to the runtime to its answer, in ms. */
   readonly durationMs: number;
   readonly billedDurationMs: number;
@@ -170,6 +178,7 @@ export class ExecutionEnvironment {
       timeoutMs: this.timeoutMs,
       deadlineMs: 0,
       startedAt: 0,
+      stream: request.onStream,
     };
     return new Promise((resolve, reject) => {
       const cold = !this.coldUsed;
@@ -292,6 +301,7 @@ export class ExecutionEnvironment {
     this.pending = undefined;
     this.api.abandon();
     const { invocation } = pending;
+    invocation.stream = undefined;
     const durationMs = invocation.startedAt ? performance.now() - invocation.startedAt : 0;
     const memorySizeMB = this.fn.memorySize ?? DEFAULT_MEMORY_MB;
     const initDurationMs = pending.cold ? this.initDurationMs : undefined;
@@ -312,6 +322,7 @@ export class ExecutionEnvironment {
       functionError: outcome.kind === 'error' ? 'Unhandled' : undefined,
       errorType: outcome.kind === 'error' ? outcome.errorType : undefined,
       contentType: outcome.kind === 'response' ? outcome.contentType : 'application/json',
+      streamed: outcome.kind === 'response' ? outcome.streamed : undefined,
       durationMs,
       billedDurationMs,
       initDurationMs,

@@ -61,6 +61,26 @@ export function oversizedResponseError(size: number): PlatformError {
   };
 }
 
+/**
+ * The runtime posted its response with a `Lambda-Runtime-Function-Response-Mode`
+ * other than `streaming` (the Runtime Interface Emulator's
+ * `Runtime.InvalidResponseModeHeader`).
+ */
+export function invalidResponseModeError(requestId: string, mode: string): PlatformError {
+  return {
+    errorType: 'Runtime.InvalidResponseModeHeader',
+    errorMessage: `RequestId: ${requestId} Error: invalid function response mode ${JSON.stringify(mode)}; the Runtime API knows only "streaming"`,
+  };
+}
+
+/** A streamed response went past the streaming limit. */
+export function oversizedStreamError(limit: number): PlatformError {
+  return {
+    errorType: 'Function.ResponseSizeTooLarge',
+    errorMessage: `Response payload size exceeded maximum allowed payload size (${limit} bytes).`,
+  };
+}
+
 /** The bodies of the Runtime API's own 4xx answers. */
 export const apiErrors = {
   invalidRequestId: { errorMessage: 'Invalid request ID', errorType: 'InvalidRequestID' },
@@ -68,6 +88,8 @@ export const apiErrors = {
     errorMessage: `Exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
     errorType: 'RequestEntityTooLarge',
   },
+  /** the Runtime Interface Emulator's answer to an unknown response mode */
+  invalidResponseMode: { errorMessage: 'Invalid function response mode', errorType: 'InvalidFunctionResponseMode' },
   notFound: (path: string) => ({ errorMessage: `No route for ${path}`, errorType: 'NotFound' }),
   methodNotAllowed: (method: string, path: string) => ({
     errorMessage: `Method ${method} is not allowed on ${path}`,

@@ -6,7 +6,9 @@
  * invocation; this one does what an HTTP/1.1 client needs and no more:
  *
  * - request line, headers (up to 16 KB, as node:http), bodies framed by
- *   Content-Length or chunked transfer encoding (trailers read and dropped);
+ *   Content-Length or chunked transfer encoding (with trailers), kept whole
+ *   or passed on as they arrive (a streamed response);
+ * - answers of a known length, or streamed in chunks (`Http1Response.stream`);
  * - keep-alive (HTTP/1.1 by default, HTTP/1.0 with `Connection: keep-alive`),
  *   pipelined requests answered in order, `Expect: 100-continue`;
  * - 400 on a malformed request, 431 on oversized headers, 417 on an unknown
@@ -67,6 +69,15 @@ export class Http1Request {
   public onEnd: (() => void) | undefined;
   /** Set by the handler to hear that the connection ended before the body did. */
   public onAbort: ((error: Error) => void) | undefined;
+  /**
+   * Set by the handler to receive the body as it arrives (a streamed
+   * response): the bytes are then passed on, not kept, and not limited.
+   */
+  public onData: ((chunk: Buffer) => void) | undefined;
+  /** Trailer fields of a chunked body (lower-case names), once complete. */
+  public trailers: Record<string, string> = {};
+  /** Stops and restarts reading the connection (back-pressure of a streamed body). */
+  public flow: { pause(): void; resume(): void } | undefined;
   /** @internal */ public chunks: Buffer[] = [];
   /** @internal */ public keepAlive = true;
   /** @internal */ public expectContinue = false;
@@ -192,12 +203,18 @@ export class Http1RequestParser {
           break;
         }
         case 'trailers': {
-          // trailer fields, dropped, then an empty line
+          // trailer fields, then an empty line
           const lf = this.lineEnd(buf, at, MAX_HEAD_BYTES, 431, 'trailers too large');
           if (lf < 0) return;
-          const empty = lf === at || (lf === at + 1 && buf[at] === 0x0d);
+          const line = buf.toString('latin1', at, lf > at && buf[lf - 1] === 0x0d ? lf - 1 : lf);
           at = lf + 1;
-          if (empty) this.finish();
+          if (line.length === 0) {
+            this.finish();
+            break;
+          }
+          const colon = line.indexOf(':');
+          if (colon <= 0 || !TOKEN.test(line.slice(0, colon))) throw new Http1ParseError(400, `malformed trailer line ${JSON.stringify(line.slice(0, 100))}`);
+          this.current!.trailers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
           break;
         }
         default:
@@ -251,6 +268,11 @@ export class Http1RequestParser {
     const req = this.current!;
     const length = Math.min(this.remaining, buf.length - from);
     this.remaining -= length;
+    if (req.onData) {
+      req.size += length;
+      if (length > 0) req.onData(buf.subarray(from, from + length));
+      return from + length;
+    }
     const room = this.bodyLimit - req.size;
     if (room >= length) req.chunks.push(buf.subarray(from, from + length));
     else if (room > 0) req.chunks.push(buf.subarray(from, from + room));
@@ -263,7 +285,7 @@ export class Http1RequestParser {
     this.state = 'head';
     req.body = req.chunks.length === 0 ? EMPTY : req.chunks.length === 1 ? req.chunks[0] : Buffer.concat(req.chunks);
     req.chunks = [];
-    req.overflow = req.size > this.bodyLimit;
+    req.overflow = !req.onData && req.size > this.bodyLimit;
     req.complete = true;
     this.events.onComplete(req);
   }
@@ -343,6 +365,8 @@ export function headerSafe(value: string): string {
 export class Http1Response {
   /** @internal */ public data: Buffer[] | undefined;
   /** @internal */ public closeAfter = false;
+  /** @internal */ public streaming = false;
+  /** @internal */ public ended = false;
   /** Set by the handler to hear that the connection closed before this was answered. */
   public onClose: (() => void) | undefined;
 
@@ -380,6 +404,53 @@ export class Http1Response {
     }
     this.connection.answered();
   }
+
+  /**
+   * Starts a streamed answer (chunked transfer encoding): `status` and the
+   * extra header lines now, then `write` and `end`. Its bytes leave as they
+   * come once the answers before it are out.
+   */
+  public stream(status: number, headLines: string): Http1StreamWriter {
+    if (this.data !== undefined) throw new Error('Http1Response: already answered');
+    // an HTTP/1.0 client knows no chunked encoding: the body ends with the connection (no trailers)
+    const chunked = this.request.version === '1.1';
+    this.closeAfter = !this.request.keepAlive || !chunked;
+    this.streaming = true;
+    let head = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Unknown'}\r\n${headLines}`;
+    if (chunked) head += 'Transfer-Encoding: chunked\r\n';
+    if (this.closeAfter) head += 'Connection: close\r\n';
+    this.data = [Buffer.from(`${head}\r\n`, 'utf8')];
+    this.connection.answered();
+    return {
+      write: (chunk) => {
+        if (this.ended || chunk.length === 0) return !this.connection.backedUp;
+        if (chunked) this.data!.push(Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, CRLF_BYTES);
+        else this.data!.push(chunk);
+        this.connection.answered();
+        return !this.connection.backedUp;
+      },
+      end: (trailerLines = '') => {
+        if (this.ended) return;
+        this.ended = true;
+        if (chunked) this.data!.push(Buffer.from(`0\r\n${trailerLines}\r\n`, 'utf8'));
+        this.connection.answered();
+      },
+      onDrain: (listener) => this.connection.onDrain(listener),
+    };
+  }
+
+}
+
+const CRLF_BYTES = Buffer.from('\r\n');
+
+/** The writing end of a streamed answer. */
+export interface Http1StreamWriter {
+  /** Sends one chunk; false when the connection is backed up (wait for `onDrain`). */
+  write(chunk: Buffer): boolean;
+  /** Sends the last chunk, with trailer lines (each `Name: value\r\n`). */
+  end(trailerLines?: string): void;
+  /** Calls `listener` once the connection's send buffer has drained. */
+  onDrain(listener: () => void): void;
 }
 
 export type Http1Handler = (req: Http1Request, res: Http1Response) => void;
@@ -409,7 +480,18 @@ class Http1Connection implements Http1ParserEvents {
     });
   }
 
+  /** True while the socket holds more unsent bytes than its high-water mark. */
+  public get backedUp(): boolean {
+    return this.socket.writableNeedDrain;
+  }
+
+  public onDrain(listener: () => void): void {
+    if (!this.backedUp || this.closed) return listener();
+    this.socket.once('drain', listener);
+  }
+
   public onHead(req: Http1Request): void {
+    req.flow = { pause: () => this.socket.pause(), resume: () => this.socket.resume() };
     const res = new Http1Response(this, req);
     this.queue.push(res);
     // the interim answer goes out only in its turn: when no earlier answer is pending
@@ -453,8 +535,9 @@ class Http1Connection implements Http1ParserEvents {
   private flush(force: boolean): void {
     if (this.closed) return;
     const queue = this.queue;
+    if (queue[0]?.streaming) return this.flushStream();
     let ready = 0;
-    while (ready < queue.length && queue[ready].data !== undefined) ready++;
+    while (ready < queue.length && queue[ready].data !== undefined && !queue[ready].streaming) ready++;
     if (ready === 0) return;
     if (!force && ready < queue.length) {
       // a later request waits for its answer: this one goes out with it
@@ -492,6 +575,29 @@ class Http1Connection implements Http1ParserEvents {
       this.socket.uncork();
     }
     if (close || (this.ending && queue.length === 0)) this.closeWhenWritten();
+    else if (queue[0]?.streaming) this.flushStream();
+  }
+
+  /** Writes what the streamed answer at the head of the queue has; once it ended, what follows it. */
+  private flushStream(): void {
+    const res = this.queue[0];
+    const data = res.data!;
+    res.data = [];
+    if (data.length === 1) {
+      this.socket.write(data[0]);
+    } else if (data.length > 1) {
+      this.socket.cork();
+      for (const b of data) this.socket.write(b);
+      this.socket.uncork();
+    }
+    if (!res.ended) return;
+    this.queue.shift();
+    if (res.closeAfter) {
+      this.queue.length = 0;
+      return this.closeWhenWritten();
+    }
+    if (this.queue.length > 0) this.flush(false);
+    else if (this.ending) this.closeWhenWritten();
   }
 
   private fail(err: unknown): void {

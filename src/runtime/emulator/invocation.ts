@@ -3,7 +3,13 @@ import { randomFillSync } from 'node:crypto';
 
 /** What the runtime (or the platform, on a fault) answered for an invocation. */
 export type InvocationOutcome =
-  | { readonly kind: 'response'; readonly body: Buffer; readonly contentType?: string }
+  | {
+    readonly kind: 'response';
+    readonly body: Buffer;
+    readonly contentType?: string;
+    /** true when the runtime streamed it (then `body` holds it only when nobody listened) */
+    readonly streamed?: boolean;
+  }
   | {
     readonly kind: 'error';
     readonly body: Buffer;
@@ -12,6 +18,19 @@ export type InvocationOutcome =
     /** true when the platform made the error (timeout, exit, size...), not the function */
     readonly platform: boolean;
   };
+
+/**
+ * Receives a streamed response as it arrives (see streaming.ts). Without one,
+ * a streamed response is collected into the invocation's result.
+ */
+export interface ResponseStreamListener {
+  /** The runtime began its streamed response, with this content type. */
+  start(contentType: string): void;
+  /** Bytes of the response; false asks the runtime to wait until `whenReady` calls back. */
+  chunk(data: Buffer): boolean;
+  /** Calls `resume` once the listener can take more. */
+  whenReady(resume: () => void): void;
+}
 
 /** The event and the per-invoke data the Runtime API hands to `next`. */
 export interface Invocation {
@@ -30,6 +49,8 @@ export interface Invocation {
   deadlineMs: number;
   /** performance.now() when the event was handed to the runtime */
   startedAt: number;
+  /** Where a streamed response goes as it arrives; cleared once the invocation has its result. */
+  stream?: ResponseStreamListener;
 }
 
 /** Builds a `_X_AMZN_TRACE_ID`-style X-Ray header for an invocation that came without one. */

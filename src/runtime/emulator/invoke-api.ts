@@ -7,12 +7,17 @@
  *   `Event` answers 202 and runs it in the background; `DryRun` answers 204.
  * - `X-Amz-Log-Type: Tail` adds `X-Amz-Log-Result` (last 4 KB of log, base64).
  * - `X-Amz-Client-Context` (base64 JSON) becomes `context.clientContext`.
+ * - `POST /2021-11-15/functions/{name}/response-streaming-invocations`
+ *   (InvokeWithResponseStream) answers with AWS's event-stream framing as the
+ *   function streams (streaming.ts); `RequestResponse` and `DryRun` only.
  * - Service errors are Lambda's: 404 ResourceNotFoundException, 413
  *   RequestEntityTooLargeException, 400 InvalidRequestContentException.
  */
+import { randomUUID } from 'node:crypto';
 import { InvokeRequest, InvokeResult } from './environment';
 import { headerSafe, Http1Request, Http1Response, sendJson } from './http1-server';
-import { ACCOUNT_ID, DEFAULT_REGION, INVOKE_API_VERSION, MAX_REQUEST_BYTES } from './limits';
+import { ACCOUNT_ID, DEFAULT_REGION, INVOKE_API_VERSION, MAX_REQUEST_BYTES, STREAMING_INVOKE_API_VERSION } from './limits';
+import { EventStreamWriter } from './streaming';
 
 /** What the endpoint needs from the emulator. */
 export interface InvokeTarget {
@@ -23,12 +28,14 @@ export interface InvokeTarget {
 }
 
 const PATH = new RegExp(`^/${INVOKE_API_VERSION}/functions/([^/]+)/invocations$`);
+const STREAMING_PATH = new RegExp(`^/${STREAMING_INVOKE_API_VERSION}/functions/([^/]+)/response-streaming-invocations$`);
 const EMPTY_EVENT = Buffer.from('{}');
 
 /** Serves one request of the Invoke API (on the emulator's Http1Server, see http1-server.ts). */
 export async function handleInvoke(target: InvokeTarget, req: Http1Request, res: Http1Response): Promise<void> {
   const path = req.path;
-  const match = PATH.exec(path);
+  const streamingMatch = STREAMING_PATH.exec(path);
+  const match = streamingMatch ?? PATH.exec(path);
   if (!match) {
     return serviceError(res, 404, 'UnknownOperationException', `No operation at ${req.method} ${path}`);
   }
@@ -82,6 +89,10 @@ export async function handleInvoke(target: InvokeTarget, req: Http1Request, res:
 
   const type = headers['x-amz-invocation-type'] ?? 'RequestResponse';
   if (type === 'DryRun') return res.send(204, '');
+  if (streamingMatch) {
+    if (type !== 'RequestResponse') return serviceError(res, 400, 'InvalidParameterValueException', `Unsupported invocation type: ${type}`);
+    return streamInvoke(target, name, { ...request, requestId: randomUUID() }, res, tail);
+  }
   if (type === 'Event') {
     res.send(202, '');
     target.invoke(name, request).catch((err) => target.reportBackgroundError(name, err));
@@ -96,6 +107,21 @@ export async function handleInvoke(target: InvokeTarget, req: Http1Request, res:
   if (result.functionError) head += `X-Amz-Function-Error: ${result.functionError}\r\n`;
   if (tail) head += `X-Amz-Log-Result: ${Buffer.from(result.logTail).toString('base64')}\r\n`;
   if (!res.finished) res.send(200, head, result.payload);
+}
+
+/** InvokeWithResponseStream: event-stream messages as the function streams, then InvokeComplete. */
+async function streamInvoke(target: InvokeTarget, name: string, request: InvokeRequest, res: Http1Response, tail: boolean): Promise<void> {
+  const writer = new EventStreamWriter(res, `X-Amz-Executed-Version: $LATEST\r\nX-Amzn-RequestId: ${headerSafe(request.requestId!)}\r\n`);
+  const result = await target.invoke(name, { ...request, onStream: writer });
+  // a function that does not stream answers in one chunk, as Lambda does
+  if (!result.streamed && !result.functionError) {
+    writer.start(result.contentType ?? 'application/json');
+    writer.chunk(result.payload);
+  }
+  const logResult = tail ? Buffer.from(result.logTail).toString('base64') : undefined;
+  writer.complete(result.functionError
+    ? { errorCode: result.errorType, errorDetails: result.payload.toString(), logResult }
+    : { logResult });
 }
 
 /** `name`, `name:qualifier` or a function ARN → the function name. */

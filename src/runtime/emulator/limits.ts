@@ -15,6 +15,17 @@ export const INVOKE_API_VERSION = '2015-03-31';
  */
 export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100;
 
+/**
+ * Largest streamed response (`Lambda-Runtime-Function-Response-Mode:
+ * streaming`): 200 MB, as the Lambda developer guide states it ("Response
+ * streaming for Lambda functions", configuration-response-streaming.html).
+ * Its bandwidth cap past the first 6 MB (2 MB/s) is not reproduced.
+ */
+export const MAX_STREAMED_RESPONSE_BYTES = 200 * 1024 * 1024;
+
+/** Version prefix of the response-streaming Invoke API path (`InvokeWithResponseStream`). */
+export const STREAMING_INVOKE_API_VERSION = '2021-11-15';
+
 /** Largest payload a synchronous Invoke request may carry (6 MiB). */
 export const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
 

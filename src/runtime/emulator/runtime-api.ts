@@ -7,15 +7,19 @@
  * Paths, headers, status codes and error bodies follow the AWS documentation
  * and the Runtime Interface Emulator:
  * - `GET  /2018-06-01/runtime/invocation/next`            blocks until an event
- * - `POST /2018-06-01/runtime/invocation/{id}/response`   202, or 400 InvalidRequestID, 413 RequestEntityTooLarge
+ * - `POST /2018-06-01/runtime/invocation/{id}/response`   202, or 400 InvalidRequestID, 413 RequestEntityTooLarge;
+ *   with `Lambda-Runtime-Function-Response-Mode: streaming` a chunked, streamed
+ *   response (streaming.ts); another mode is 400 InvalidFunctionResponseMode and
+ *   the invocation's error `Runtime.InvalidResponseModeHeader`
  * - `POST /2018-06-01/runtime/invocation/{id}/error`      202, or 400 InvalidRequestID
  * - `POST /2018-06-01/runtime/init/error`                 202, or 403 InvalidStateTransition after init
  */
 import { performance } from 'node:perf_hooks';
-import { apiErrors, oversizedResponseError, PlatformError, truncatedResponseError } from './errors';
+import { apiErrors, invalidResponseModeError, oversizedResponseError, PlatformError, truncatedResponseError } from './errors';
 import { headerSafe, Http1Request, Http1Response, Http1Server, JSON_TYPE, sendJson } from './http1-server';
 import { Invocation, InvocationOutcome } from './invocation';
 import { MAX_RESPONSE_BYTES, RUNTIME_API_VERSION } from './limits';
+import { receiveStream } from './streaming';
 
 /** What the Runtime API tells its owner. */
 export interface RuntimeApiHooks {
@@ -150,6 +154,12 @@ export class RuntimeApi {
     // claim the invocation before reading, so a second answer gets 400
     this.current = undefined;
     this.state = 'Ready';
+    const mode = kind === 'response' ? req.headers['lambda-runtime-function-response-mode'] : undefined;
+    if (mode !== undefined) {
+      if (mode === 'streaming') return receiveStream(req, res, invocation, (outcome) => this.hooks.onOutcome(invocation, outcome));
+      this.platformOutcome(invocation, invalidResponseModeError(invocation.requestId, mode));
+      return sendJson(res, 400, apiErrors.invalidResponseMode);
+    }
     req.whenComplete(() => {
       if (req.overflow) {
         this.platformOutcome(invocation, oversizedResponseError(req.size));

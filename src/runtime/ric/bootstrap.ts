@@ -10,6 +10,7 @@ import { InvokeLoop } from './invoke-loop';
 import { patchConsole } from './log-format';
 import { RuntimeApiClient } from './runtime-api-client';
 import { CALLBACK_HANDLER_DEPRECATED_MESSAGE, callbackFreeRuntime, isCallbackStyle } from './runtime-rules';
+import { isStreamingHandler } from './stream/streamify';
 import { selectTransport } from './transport';
 
 async function main(): Promise<void> {
@@ -19,14 +20,17 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   await patchConsole();
-  const loop = new InvokeLoop(new RuntimeApiClient(await selectTransport(address)));
+  const loop = new InvokeLoop(new RuntimeApiClient(await selectTransport(address), address));
   loop.installProcessHooks();
 
   let handler;
   try {
     handler = await loadHandler(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), process.env._HANDLER ?? '');
+    // a foreign streaming mark is Runtime.MalformedStreamingHandler
+    const streaming = isStreamingHandler(handler);
     // nodejs24.x on: aws-lambda-ric 4.0.2 dist/function/callback-deprecation.js, called by createRuntime
-    if (callbackFreeRuntime() && isCallbackStyle(handler)) throw callbackHandlerDeprecated(CALLBACK_HANDLER_DEPRECATED_MESSAGE);
+    // (a streaming handler's three parameters are (event, responseStream, context): exempt)
+    if (!streaming && callbackFreeRuntime() && isCallbackStyle(handler)) throw callbackHandlerDeprecated(CALLBACK_HANDLER_DEPRECATED_MESSAGE);
   } catch (error) {
     return loop.failInit(error);
   }

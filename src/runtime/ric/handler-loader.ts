@@ -14,6 +14,7 @@
  */
 import { handlerNotFound, importModuleError, malformedHandlerName, userCodeSyntaxError } from './errors';
 import { callbackFreeRuntime } from './runtime-rules';
+import { defineAwslambdaGlobal } from './stream/streamify';
 
 /** A Lambda handler: `(event, context, callback?) => result | Promise<result>`. */
 export type Handler = (event: unknown, context: unknown, callback: (err?: unknown, result?: unknown) => void) => unknown;
@@ -121,18 +122,4 @@ async function packageFormat(file: string): Promise<Format> {
     if (parent === dir) return 'commonjs';
     dir = parent;
   }
-}
-
-/**
- * The managed runtime defines `globalThis.awslambda` for response streaming.
- * This client does not stream: a handler that asks for it fails its init
- * with a plain reason instead of "awslambda is not defined".
- */
-function defineAwslambdaGlobal(): void {
-  const g = globalThis as { awslambda?: unknown };
-  if (g.awslambda !== undefined) return;
-  const unsupported = () => {
-    throw new Error('Response streaming (awslambda.streamifyResponse) is not supported by the cdk-ts-lambda runtime client.');
-  };
-  g.awslambda = { streamifyResponse: unsupported, HttpResponseStream: { from: unsupported } };
 }

@@ -27,12 +27,16 @@ import { Handler } from './handler-loader';
 import { logRuntimeError, setLogRequestId } from './log-format';
 import { NextInvocation, RuntimeApiClient } from './runtime-api-client';
 import { callbackFreeRuntime } from './runtime-rules';
+import { isStreamingHandler } from './stream/streamify';
+import { runStreamingInvocation } from './stream/streaming-invoke';
 
 const TRACE_ENV = '_X_AMZN_TRACE_ID';
 
 export class InvokeLoop {
   private handler: Handler | undefined;
   private handlerIsAsync = false;
+  /** made by awslambda.streamifyResponse: see stream/streaming-invoke.ts */
+  private streaming = false;
   private currentRequestId: string | undefined;
   /** what to do when the event loop runs empty during an invocation */
   private onEmptyEventLoop: (() => void) | undefined;
@@ -73,6 +77,7 @@ export class InvokeLoop {
   public async run(handler: Handler): Promise<never> {
     this.handler = handler;
     this.handlerIsAsync = handler.constructor?.name === 'AsyncFunction';
+    this.streaming = isStreamingHandler(handler);
     for (;;) {
       const invocation = await this.client.next();
       await this.handleOne(invocation);
@@ -87,6 +92,8 @@ export class InvokeLoop {
     const trace = invocation.header('lambda-runtime-trace-id');
     if (trace) process.env[TRACE_ENV] = trace;
     else delete process.env[TRACE_ENV];
+    // a streaming handler (awslambda.streamifyResponse) is awaited under both contracts
+    if (this.streaming) return this.handleStreaming(invocation);
     if (this.awaitedHandlers) return this.handleAwaited(handler, invocation);
 
     return new Promise<void>((resolve) => {
@@ -134,6 +141,25 @@ export class InvokeLoop {
         callback(error);
       }
     });
+  }
+
+  /**
+   * A handler made by `awslambda.streamifyResponse`: `(event, responseStream, context)`,
+   * awaited; stream/streaming-invoke.ts posts its stream and any error. Its
+   * context is the 4.x one from nodejs24.x on; before, `done`/`succeed`/`fail` refuse.
+   */
+  private async handleStreaming(invocation: NextInvocation): Promise<void> {
+    const handler = this.handler!;
+    try {
+      const closed = () => { throw new Error('A streaming handler ends its response stream; context.done/succeed/fail are not for it.'); };
+      const context = buildContext(invocation, this.awaitedHandlers ? undefined
+        : { done: closed, getWaitsForEmptyEventLoop: () => false, setWaitsForEmptyEventLoop: () => undefined });
+      await runStreamingInvocation(this.client.address!, invocation.requestId, handler as never, JSON.parse(invocation.body), context);
+    } catch (err) {
+      console.error('Runtime API unreachable', err);
+      process.exit(1);
+    }
+    this.currentRequestId = undefined;
   }
 
   /** nodejs24.x on: `await handler(event, context)`; its value or whatever it throws (even `undefined`) is the outcome. */

@@ -18,7 +18,11 @@ const BASE = '/2018-06-01/runtime';
 const ERROR_TYPE_HEADER = 'Lambda-Runtime-Function-Error-Type';
 
 export class RuntimeApiClient {
-  constructor(private readonly transport: Transport) {}
+  /**
+   * @param address `host:port` of the Runtime API, where streamed responses
+   * open their own connection (stream/response-stream.ts)
+   */
+  constructor(private readonly transport: Transport, public readonly address?: string) {}
 
   /** Waits for the next event (no timeout: it may come minutes later). */
   public async next(): Promise<NextInvocation> {

@@ -18,6 +18,7 @@
  * - a handler is also looked up under the module's `default` export;
  * - log lines outside an invocation carry the request id `-`.
  */
+import { HANDLER_STREAMING } from './stream/constants';
 
 /** The Node.js major of the managed runtime (`AWS_EXECUTION_ENV=AWS_Lambda_nodejs24.x`), or undefined. */
 export function managedNodeMajor(): number | undefined {
@@ -35,9 +36,6 @@ export function callbackFreeRuntime(): boolean {
  * (aws-lambda-ric 4.0.2 `dist/context/constants.js` CALLBACK_ERROR_NODEJS24_ABOVE).
  */
 export const CALLBACK_HANDLER_DEPRECATED_MESSAGE = 'ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24. You need to modify this function to use a supported handler signature to use Node.js 24 or later. For more information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.';
-
-/** The symbol `awslambda.streamifyResponse` marks a streaming handler with (aws-lambda-ric `UserFunction` HANDLER_STREAMING). */
-export const HANDLER_STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
 
 /** True for a handler of three parameters that is not a streaming one: Lambda refuses it from nodejs24.x on. */
 export function isCallbackStyle(handler: Function): boolean {
