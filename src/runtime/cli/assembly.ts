@@ -38,6 +38,21 @@ export interface FunctionInfo {
   readonly unsupported?: string;
   /** The template's `Layers` of the function, in order. */
   readonly layers?: readonly LayerInfo[];
+  /** `LoggingConfig`: log format and levels. */
+  readonly logging?: LoggingInfo;
+  /** `TenancyConfig.TenantIsolationMode` (`PER_TENANT`): every invocation needs a tenant id. */
+  readonly tenancy?: string;
+  /** `TracingConfig.Mode` (`Active`, `PassThrough`). */
+  readonly tracing?: string;
+  /** `EphemeralStorage.Size` in MB. */
+  readonly ephemeralStorageMB?: number;
+  /** The function runs on a capacity provider (Lambda Managed Instances). */
+  readonly capacityProvider?: CapacityProviderInfo;
+  /**
+   * Settings of the template the local runner does not honour (or honours in
+   * part), one sentence each; `ts-lambda list` shows them in its NOTE column.
+   */
+  readonly notes?: readonly string[];
   /**
    * What calls it in the template: `sqs`, `kafka`, `kinesis`, `dynamodb`
    * (event source mappings), `http` (an HTTP API route), `http-authorizer`,
@@ -48,6 +63,26 @@ export interface FunctionInfo {
   readonly sources: TriggerSource[];
   /** `RESPONSE_STREAM` when its function URL streams (`AWS::Lambda::Url` `InvokeMode`); else buffered. */
   readonly urlInvokeMode?: 'RESPONSE_STREAM';
+}
+
+/** `LoggingConfig` of a function. */
+export interface LoggingInfo {
+  /** `Text` or `JSON`. */
+  readonly format: 'Text' | 'JSON';
+  /** `ApplicationLogLevel` (JSON only). */
+  readonly applicationLogLevel?: string;
+  /** `SystemLogLevel` (JSON only). */
+  readonly systemLogLevel?: string;
+  /** The name of its `LogGroup`, when the template gives it. */
+  readonly logGroup?: string;
+}
+
+/** `CapacityProviderConfig.LambdaManagedInstancesCapacityProviderConfig` of a function. */
+export interface CapacityProviderInfo {
+  /** `PerExecutionEnvironmentMaxConcurrency`, when set. */
+  readonly perExecutionEnvironmentMaxConcurrency?: number;
+  /** `ExecutionEnvironmentMemoryGiBPerVCpu`, when set. */
+  readonly memoryGiBPerVCpu?: number;
 }
 
 /** A layer of a function. */
@@ -350,6 +385,7 @@ function readFunction(
     environment: (p.Environment?.Variables ?? {}) as Record<string, unknown>,
     functionName: typeof p.FunctionName === 'string' ? p.FunctionName : undefined,
     layers: Array.isArray(p.Layers) ? p.Layers.map((l: unknown) => readLayer(dir, l, resources, assets)) : [],
+    ...readSettings(p, resources),
     triggers: [] as string[],
     sources: [] as TriggerSource[],
   };
@@ -378,6 +414,69 @@ function readFunction(
     unsupported = `runtime ${runtime || '(none)'} is not supported locally (supported: nodejs*.x, provided.al2 and provided.al2023 with a bootstrap)`;
   }
   return { ...base, codeDir, assetSize, unsupported };
+}
+
+/**
+ * The settings of a function's template the runner reads beyond code,
+ * handler, memory and timeout, and notes on those it cannot honour locally.
+ */
+function readSettings(p: Record<string, any>, resources: Record<string, Resource>): Partial<FunctionInfo> {
+  const notes: string[] = [];
+  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+  let logging: LoggingInfo | undefined;
+  const lc = p.LoggingConfig;
+  if (lc && typeof lc === 'object') {
+    const format = str(lc.LogFormat) === 'JSON' ? 'JSON' : 'Text';
+    const logGroup = logGroupName(lc.LogGroup, resources);
+    logging = { format, applicationLogLevel: str(lc.ApplicationLogLevel), systemLogLevel: str(lc.SystemLogLevel), logGroup };
+    const unhonoured: string[] = [];
+    if (format === 'JSON') unhonoured.push('START, END and REPORT are text lines, not JSON records');
+    const system = logging.systemLogLevel?.toUpperCase();
+    if (system && system !== 'INFO' && system !== 'DEBUG') unhonoured.push(`SystemLogLevel ${system} is not applied`);
+    if (lc.LogGroup !== undefined && logGroup === undefined) unhonoured.push('its LogGroup has a generated name, so AWS_LAMBDA_LOG_GROUP_NAME is /aws/lambda/<name>');
+    if (unhonoured.length > 0) notes.push(`LoggingConfig: ${unhonoured.join('; ')}`);
+  }
+  const tenancy = str(p.TenancyConfig?.TenantIsolationMode);
+  const tracing = str(p.TracingConfig?.Mode);
+  if (tracing === 'Active') notes.push('TracingConfig Active: each invocation gets an X-Ray trace id, but no segment is sent to X-Ray');
+  const ephemeralStorageMB = num(p.EphemeralStorage?.Size);
+  if (ephemeralStorageMB !== undefined) notes.push(`EphemeralStorage: /tmp is this machine's, its ${ephemeralStorageMB} MB size is not enforced`);
+
+  let capacityProvider: CapacityProviderInfo | undefined;
+  const mi = p.CapacityProviderConfig?.LambdaManagedInstancesCapacityProviderConfig;
+  if (mi && typeof mi === 'object') {
+    capacityProvider = {
+      perExecutionEnvironmentMaxConcurrency: num(mi.PerExecutionEnvironmentMaxConcurrency),
+      memoryGiBPerVCpu: num(mi.ExecutionEnvironmentMemoryGiBPerVCpu),
+    };
+    notes.push('capacity provider: invocations run concurrently in one environment, but its vCPUs and instance type are not emulated');
+  }
+  if (p.VpcConfig) notes.push('VpcConfig: the function reaches the network of this machine, not the VPC');
+  if (Array.isArray(p.FileSystemConfigs) && p.FileSystemConfigs.length > 0) notes.push('FileSystemConfigs: the EFS file systems are not mounted');
+  if (p.SnapStart && p.SnapStart.ApplyOn !== 'None') notes.push('SnapStart: every cold start runs the init');
+  if (p.ReservedConcurrentExecutions !== undefined) notes.push('ReservedConcurrentExecutions: not applied (at most 10 environments per function)');
+  return {
+    logging,
+    tenancy,
+    tracing,
+    ephemeralStorageMB,
+    capacityProvider,
+    notes: notes.length > 0 ? notes : undefined,
+  };
+}
+
+/** A `LoggingConfig.LogGroup` as a name: a literal, or the literal `LogGroupName` of the log group it refers to. */
+function logGroupName(value: unknown, resources: Record<string, Resource>): string | undefined {
+  if (value === undefined) return undefined;
+  const literal = resolveValue(value);
+  if ('value' in literal) return literal.value;
+  const id = referencedId(value);
+  const group = id ? resources[id] : undefined;
+  if (group?.Type !== 'AWS::Logs::LogGroup' || group.Properties?.LogGroupName === undefined) return undefined;
+  const name = resolveValue(group.Properties.LogGroupName);
+  return 'value' in name ? name.value : undefined;
 }
 
 /** The asset folder of a zip asset: by the hash in its S3 key, or by its `aws:asset:path` metadata. */

@@ -15,7 +15,7 @@ import { allEvents, CATALOG, eventsDir, SampleEvent, sampleEvent, SERVICES } fro
 import { editDistance, findFunction, shortName } from './find';
 import { defaultEvent, eventTypesHelp, generateEvent, sourceFor, Where } from './generate';
 import { NEW_HELP, newCommand, TEMPLATES } from './new';
-import { EmulatorRunner, RunResult } from './runner';
+import { EmulatorRunner, RunResult, templateConcurrency, tenantProblem } from './runner';
 import { serve } from './serve';
 import { synthesize } from './synth';
 
@@ -59,6 +59,14 @@ const ASSEMBLY_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'region': { type: 'string', shown: '--region REGION', help: 'AWS_REGION of the functions (default: us-east-1)' },
 };
 
+/** --concurrency, of invoke and serve. */
+const CONCURRENCY_OPTION: OptionSpec = {
+  type: 'string',
+  shown: '--concurrency N',
+  help: 'run N invocations at once per execution environment, as Lambda Managed Instances do (AWS_LAMBDA_MAX_CONCURRENCY); '
+    + "default: the function's capacity provider, else 1",
+};
+
 const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', shown: '--help, -h', help: 'help on this command' };
 
 const JSON_OPTION: OptionSpec = { type: 'boolean', shown: '--json', help: 'print JSON' };
@@ -74,6 +82,8 @@ export interface Options {
   readonly 'env-file'?: string;
   readonly 'arch'?: string;
   readonly 'region'?: string;
+  readonly 'concurrency'?: string;
+  readonly 'tenant-id'?: string;
   readonly 'event'?: string;
   readonly 'example'?: string;
   readonly 'events-dir'?: string;
@@ -170,6 +180,25 @@ function formatSize(bytes: number | undefined): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/** --concurrency: a whole number from 1 to 1024, or undefined. */
+export function concurrencyOf(options: Options): number | undefined {
+  const text = options.concurrency;
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new CliError(`--concurrency ${text}: give a whole number from 1 to 1024`, 2);
+  return n;
+}
+
+/** What `list` says about a function besides its columns: why it cannot run, settings not honoured, layers left out. */
+function notesOf(f: FunctionInfo): string[] {
+  if (f.unsupported) return [`not runnable: ${f.unsupported}`];
+  const notes = [...(f.notes ?? [])];
+  if (f.capacityProvider) notes.unshift(`capacity provider: ${templateConcurrency(f)} invocations at once per environment`);
+  if (f.tenancy) notes.push('tenant isolation: invoke with --tenant-id');
+  for (const layer of f.layers ?? []) if (layer.unsupported) notes.push(`layer ${layer.name} left out: ${layer.unsupported}`);
+  return notes;
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
@@ -193,6 +222,7 @@ async function list(options: Options): Promise<void> {
       timeout: f.timeout,
       supported: !f.unsupported,
       unsupported: f.unsupported,
+      notes: notesOf(f),
       triggers: f.triggers,
       sources: f.sources,
       sampleEvent: f.triggers.map((t) => TRIGGER_EVENTS[t]).find((e) => e !== undefined),
@@ -207,7 +237,7 @@ async function list(options: Options): Promise<void> {
   for (const f of fns) {
     rows.push([
       f.path, f.logicalId, f.runtime || '-', f.architecture, f.handler || '-', formatSize(f.assetSize), f.triggers.join(',') || '-',
-      f.unsupported ? `not runnable: ${f.unsupported}` : '',
+      notesOf(f).join('; '),
     ]);
   }
   process.stdout.write(`${table(rows)}\n`);
@@ -311,7 +341,13 @@ async function invoke(options: Options, positionals: string[]): Promise<number> 
   const assembly = await loadAssembly(options);
   const fn: FunctionInfo = findFunction(name, assembly.functions);
   if (fn.unsupported) throw new CliError(`${fn.path} cannot run locally: ${fn.unsupported}`);
+  const tenantId = options['tenant-id'];
+  const problem = tenantProblem(fn, tenantId);
+  if (problem) throw new CliError(problem, 2);
+  const concurrency = concurrencyOf(options);
+  if (concurrency !== undefined && concurrency > 1 && repeat !== undefined) throw new CliError('give --repeat or --concurrency, not both', 2);
   const runner = await EmulatorRunner.start({
+    concurrency,
     all: assembly.functions,
     envFile: envFileOf(options),
     arch: archOf(options),
@@ -331,13 +367,19 @@ async function invoke(options: Options, positionals: string[]): Promise<number> 
       say(`ts-lambda: ${fallback.note}`);
       event = JSON.stringify(fallback.event);
     }
+    if (concurrency !== undefined && concurrency > 1) return await invokeConcurrently(runner, fn, event, concurrency, tenantId);
     // a streamed response is printed as it arrives (stdout's back-pressure holds the function)
     const result = await runner.invoke(fn, event, {
-      start: () => undefined,
-      chunk: (data) => process.stdout.write(data),
-      whenReady: (resume) => process.stdout.once('drain', resume),
+      tenantId,
+      onStream: {
+        start: () => undefined,
+        chunk: (data) => process.stdout.write(data),
+        whenReady: (resume) => process.stdout.once('drain', resume),
+      },
     });
-    if (repeat !== undefined && result.ok) return await repeatInvoke(runner, fn, event, result, repeat, requestsPerMonth, () => { quiet = true; });
+    if (repeat !== undefined && result.ok) {
+      return await repeatInvoke(runner, fn, event, result, repeat, requestsPerMonth, () => { quiet = true; }, tenantId);
+    }
     const memory = result.maxMemoryUsedMB !== undefined ? `, max memory ${result.maxMemoryUsedMB} MB of ${result.memorySizeMB} MB` : '';
     const init = result.initDurationMs !== undefined ? ` (init ${result.initDurationMs.toFixed(1)} ms)` : '';
     printPayload(result);
@@ -359,6 +401,21 @@ async function invoke(options: Options, positionals: string[]): Promise<number> 
   }
 }
 
+/**
+ * `invoke --concurrency N`: the event N times at once into environments that
+ * each run N invocations at once (one environment, once it is warm); one
+ * result line each on stdout, in the order they were sent.
+ */
+async function invokeConcurrently(runner: EmulatorRunner, fn: FunctionInfo, event: string, n: number, tenantId: string | undefined): Promise<number> {
+  say(`ts-lambda: sending the event ${n} times at once (AWS_LAMBDA_MAX_CONCURRENCY=${n})`);
+  const results = await Promise.all(Array.from({ length: n }, () => runner.invoke(fn, event, { tenantId })));
+  for (const result of results) process.stdout.write(`${result.payload.toString('utf8')}\n`);
+  const failed = results.filter((r) => !r.ok).length;
+  const slowest = Math.max(...results.map((r) => r.durationMs));
+  say(`ts-lambda: ${fn.path}: ${n - failed} of ${n} returned, ${failed} failed; the slowest took ${slowest.toFixed(1)} ms`);
+  return failed > 0 ? 1 : 0;
+}
+
 /** An option that must be a whole number of at least 1, or undefined when not given. */
 function positiveInteger(options: Options, name: 'repeat' | 'requests-per-month'): number | undefined {
   const text = options[name];
@@ -375,13 +432,14 @@ function positiveInteger(options: Options, name: 'repeat' | 'requests-per-month'
  */
 async function repeatInvoke(
   runner: EmulatorRunner, fn: FunctionInfo, event: string, first: RunResult, repeat: number, requestsPerMonth: number, silence: () => void,
+  tenantId?: string,
 ): Promise<number> {
   printPayload(first);
   if (repeat > 1) say(`ts-lambda: ${repeat - 1} more invocations (their logs are not shown)`);
   silence();
   const runs: RunResult[] = [first];
   for (let i = 1; i < repeat; i++) {
-    const r = await runner.invoke(fn, event);
+    const r = await runner.invoke(fn, event, { tenantId });
     if (!r.ok) {
       say(`ts-lambda: invocation ${i + 1} of ${repeat} failed: ${r.payload.toString('utf8')}`);
       return 1;
@@ -430,6 +488,8 @@ const COMMANDS: readonly Command[] = [
       'events-dir': EVENTS_DIR_OPTION,
       'repeat': { type: 'string', shown: '--repeat N', help: 'invoke N times (the first cold): cold init, warm p50/p99, billed duration, peak memory, cost' },
       'requests-per-month': { type: 'string', shown: '--requests-per-month N', help: 'with --repeat: the monthly cost at N requests (default: 1000000)' },
+      'concurrency': { ...CONCURRENCY_OPTION, help: `${CONCURRENCY_OPTION.help}; with N > 1 the event is sent N times at once, one result line each` },
+      'tenant-id': { type: 'string', shown: '--tenant-id ID', help: 'the tenant of the call, for a function with tenant isolation (context.tenantId; serve: the X-Amz-Tenant-Id header)' },
     },
     more: FUNCTION_ARG,
     run: (options, positionals) => invoke(options, positionals),
@@ -470,11 +530,13 @@ const COMMANDS: readonly Command[] = [
       port: { type: 'string', short: 'p', shown: '--port N, -p', help: 'first port (default: 9000; 0 for any free port); one port per HTTP API' },
       host: { type: 'string', shown: '--host HOST', help: 'address to listen on (default: 127.0.0.1)' },
       watch: { type: 'boolean', shown: '--watch', help: 're-synthesize (needs --app) and reload when source files change' },
+      concurrency: CONCURRENCY_OPTION,
     },
     run: (options) => serve(options, {
       loadAssembly: () => loadAssembly(options),
       envFile: envFileOf(options),
       arch: archOf(options),
+      concurrency: concurrencyOf(options),
       say,
     }),
   },

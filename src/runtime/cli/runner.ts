@@ -27,16 +27,30 @@ export interface RunResult {
   readonly maxMemoryUsedMB?: number;
 }
 
+/** Per-call settings of `FunctionRunner.invoke`. */
+export interface RunOptions {
+  /** The tenant of the call (`context.tenantId`), for a function with `TenancyConfig`. */
+  readonly tenantId?: string;
+  /** Receives a streamed response as it arrives. */
+  readonly onStream?: ResponseStreamListener;
+}
+
 /** Runs a function of the assembly with an event. */
 export interface FunctionRunner {
-  /** Runs `fn`; a streamed response goes to `onStream` as it arrives, when given. */
-  invoke(fn: FunctionInfo, event: Buffer | string, onStream?: ResponseStreamListener): Promise<RunResult>;
+  /** Runs `fn`; a streamed response goes to `options.onStream` as it arrives, when given. */
+  invoke(fn: FunctionInfo, event: Buffer | string, options?: RunOptions): Promise<RunResult>;
   close(): Promise<void>;
 }
 
 export interface RunnerOptions {
   readonly all: readonly FunctionInfo[];
   readonly envFile?: EnvFile;
+  /**
+   * Invocations per execution environment, as on a capacity provider (Lambda
+   * Managed Instances), for every function. @default - the function's
+   * capacity provider setting, else one at a time
+   */
+  readonly concurrency?: number;
   /** `arm64`: run arm64 functions under qemu-user on an x86_64 machine. @default - natively */
   readonly arch?: 'arm64' | 'x86_64';
   readonly region?: string;
@@ -114,7 +128,40 @@ export function functionConfig(fn: FunctionInfo, options: RunnerOptions): Functi
     runtime: fn.runtime,
     architecture: fn.architecture,
     region,
+    logFormat: fn.logging?.format,
+    applicationLogLevel: fn.logging?.applicationLogLevel,
+    logGroupName: fn.logging?.logGroup,
+    perEnvironmentConcurrency: options.concurrency ?? templateConcurrency(fn),
   };
+}
+
+/**
+ * Invocations per environment of a function on a capacity provider: its
+ * `PerExecutionEnvironmentMaxConcurrency`, else Lambda's default for Node.js,
+ * 64 per vCPU (https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-nodejs-runtime.html),
+ * with the vCPUs its memory buys at `ExecutionEnvironmentMemoryGiBPerVCpu` (2 GiB by default).
+ */
+export function templateConcurrency(fn: FunctionInfo): number | undefined {
+  const cp = fn.capacityProvider;
+  if (!cp) return undefined;
+  if (cp.perExecutionEnvironmentMaxConcurrency !== undefined) return cp.perExecutionEnvironmentMaxConcurrency;
+  const vcpus = Math.max(1, Math.floor(fn.memorySize / 1024 / (cp.memoryGiBPerVCpu ?? 2)));
+  return 64 * vcpus;
+}
+
+/** Why a call with (or without) `tenantId` cannot be made to `fn`, as Lambda refuses it; undefined when it can. */
+export function tenantProblem(fn: FunctionInfo, tenantId: string | undefined): string | undefined {
+  if (fn.tenancy && tenantId === undefined) {
+    return `${fn.path} has tenant isolation (TenancyConfig ${fn.tenancy}): every invocation needs a tenant id `
+      + '(ts-lambda invoke --tenant-id ID; serve: the X-Amz-Tenant-Id header)';
+  }
+  if (!fn.tenancy && tenantId !== undefined) {
+    return `${fn.path} has no tenant isolation (no TenancyConfig in its template), so it takes no tenant id`;
+  }
+  if (tenantId !== undefined && !/^[A-Za-z0-9._:/=+@ -]{1,256}$/.test(tenantId)) {
+    return `tenant id '${tenantId}': 1 to 256 letters, digits, spaces and . _ : / = + - @`;
+  }
+  return undefined;
 }
 
 /**
@@ -171,9 +218,11 @@ export class EmulatorRunner implements FunctionRunner {
     return name;
   }
 
-  public async invoke(fn: FunctionInfo, event: Buffer | string, onStream?: ResponseStreamListener): Promise<RunResult> {
+  public async invoke(fn: FunctionInfo, event: Buffer | string, options: RunOptions = {}): Promise<RunResult> {
+    const problem = tenantProblem(fn, options.tenantId);
+    if (problem) throw new CliError(problem, 2);
     const name = this.prepare(fn);
-    const r = await this.emulator.invoke(name, event, { onStream });
+    const r = await this.emulator.invoke(name, event, { tenantId: options.tenantId, onStream: options.onStream });
     return {
       requestId: r.requestId,
       ok: !r.functionError,

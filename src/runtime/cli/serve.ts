@@ -20,7 +20,7 @@ import { ApiTarget, headersAndCookies, HttpRequest, httpApiEvent, httpApiEventV1
 import { gatewayError, HttpResponse, mapResponse, mapResponseV1 } from './http/response';
 import { Router } from './http/router';
 import { FunctionUrlStream } from './http/url-stream';
-import { EmulatorRunner, FunctionRunner } from './runner';
+import { EmulatorRunner, FunctionRunner, tenantProblem } from './runner';
 import { SourceWatcher, watchSources } from './watch';
 
 /** The account id of the local API Gateway (`requestContext.accountId`), the one AWS documentation uses. */
@@ -34,6 +34,8 @@ export interface ServeContext {
   readonly loadAssembly: () => Promise<Assembly>;
   readonly envFile: EnvFile;
   readonly arch?: 'arm64' | 'x86_64';
+  /** --concurrency: invocations per execution environment for every function. */
+  readonly concurrency?: number;
   readonly say: (line: string) => void;
 }
 
@@ -150,21 +152,24 @@ export class Gateway {
     const fn = this.fn(route.functionPath)!;
     const withAuth = { ...target, authorizerContext: route.authorizationType === 'CUSTOM' ? authorizerContext : undefined };
     if (route.payloadFormatVersion === '1.0') {
-      return this.call(fn, httpApiEventV1(parts, withAuth, request), parts.requestContext.requestId, route.routeKey, true, mapResponseV1);
+      const event = httpApiEventV1(parts, withAuth, request);
+      return this.call(fn, event, parts.requestContext.requestId, route.routeKey, true, mapResponseV1, tenantIdOf(request));
     }
-    return this.call(fn, httpApiEvent(parts, withAuth), parts.requestContext.requestId, route.routeKey);
+    return this.call(fn, httpApiEvent(parts, withAuth), parts.requestContext.requestId, route.routeKey, true, mapResponse, tenantIdOf(request));
   }
 
   /** Invokes `fn` and maps its answer; an API route (`gateway`) gets API Gateway's integration timeout, a function URL none. */
   private async call(
-    fn: FunctionInfo, event: Record<string, unknown>, requestId: string, label: string, gateway = true, map = mapResponse,
+    fn: FunctionInfo, event: Record<string, unknown>, requestId: string, label: string, gateway = true, map = mapResponse, tenantId?: string,
   ): Promise<{ response: HttpResponse; note: string }> {
     if (fn.unsupported) return { response: withRequestId(gatewayError(500), requestId), note: `${fn.path} cannot run locally: ${fn.unsupported}` };
+    const problem = tenantProblem(fn, tenantId);
+    if (problem) return { response: withRequestId(gatewayError(400, problem), requestId), note: `${label} → ${fn.path}: ${problem}` };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<undefined>((done) => {
       if (gateway) timer = setTimeout(() => done(undefined), INTEGRATION_TIMEOUT_MS);
     });
-    const result = await Promise.race([this.runner.invoke(fn, JSON.stringify(event)), timeout]).finally(() => clearTimeout(timer));
+    const result = await Promise.race([this.runner.invoke(fn, JSON.stringify(event), { tenantId }), timeout]).finally(() => clearTimeout(timer));
     if (!result) {
       return { response: withRequestId(gatewayError(503), requestId), note: `${label} → ${fn.path}: no answer within API Gateway's ${INTEGRATION_TIMEOUT_MS / 1000} s integration timeout` };
     }
@@ -202,16 +207,19 @@ export class Gateway {
     const parts = requestParts({ ...request, url: `${m[2] ?? '/'}${m[3] ?? ''}` }, target);
     const event = httpApiEvent(parts, target);
     const requestId = parts.requestContext.requestId;
-    if (fn.urlInvokeMode === 'RESPONSE_STREAM' && res && !fn.unsupported) return this.streamUrl(fn, event, requestId, `function URL ${name}`, res);
-    return this.call(fn, event, requestId, `function URL ${name}`, false);
+    const tenantId = tenantIdOf(request);
+    if (fn.urlInvokeMode === 'RESPONSE_STREAM' && res && !fn.unsupported && !tenantProblem(fn, tenantId)) {
+      return this.streamUrl(fn, event, requestId, `function URL ${name}`, res, tenantId);
+    }
+    return this.call(fn, event, requestId, `function URL ${name}`, false, mapResponse, tenantId);
   }
 
   /** A RESPONSE_STREAM function URL: the function's stream goes to the caller as it comes. */
   private async streamUrl(
-    fn: FunctionInfo, event: Record<string, unknown>, requestId: string, label: string, res: ServerResponse,
+    fn: FunctionInfo, event: Record<string, unknown>, requestId: string, label: string, res: ServerResponse, tenantId?: string,
   ): Promise<{ response: HttpResponse; note: string; sent?: boolean }> {
     const stream = new FunctionUrlStream(res, requestId);
-    const result = await this.runner.invoke(fn, JSON.stringify(event), stream);
+    const result = await this.runner.invoke(fn, JSON.stringify(event), { onStream: stream, tenantId });
     let note = `${label} (RESPONSE_STREAM) → ${fn.path}, ${result.durationMs.toFixed(1)} ms`;
     if (!result.ok && !stream.started) {
       return { response: withRequestId(gatewayError(500), requestId), note: `${note}; the function failed: ${result.payload.toString('utf8')}` };
@@ -251,6 +259,17 @@ export function urlName(fn: FunctionInfo, all: readonly FunctionInfo[]): string 
     return found.length === 1 && found[0] === fn;
   });
   return unique ?? fn.logicalId;
+}
+
+/**
+ * The tenant of a request to a function with tenant isolation: its
+ * `X-Amz-Tenant-Id` header (the header of Lambda's Invoke API).
+ */
+function tenantIdOf(request: HttpRequest): string | undefined {
+  for (let i = 0; i < request.rawHeaders.length; i += 2) {
+    if (request.rawHeaders[i].toLowerCase() === 'x-amz-tenant-id') return request.rawHeaders[i + 1];
+  }
+  return undefined;
 }
 
 function withRequestId(response: HttpResponse, requestId: string): HttpResponse {
@@ -303,6 +322,7 @@ export async function serve(options: ServeOptions, ctx: ServeContext): Promise<n
       all: assembly.functions,
       envFile: ctx.envFile,
       arch: ctx.arch,
+      concurrency: ctx.concurrency,
       region,
       onLog: (entry) => process.stderr.write(entry.text),
       notice: ctx.say,

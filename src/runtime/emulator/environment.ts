@@ -1,9 +1,12 @@
 /**
  * One execution environment: a runtime process of a function plus the
- * Runtime API it polls. It runs one invocation at a time, stays warm between
- * them, and turns every fault into the result Lambda would give:
- * init error, timeout (the process is killed), the process exiting, a
- * response over the size limit. A dead environment is never reused.
+ * Runtime API it polls. It runs one invocation at a time (or, for a function
+ * on a capacity provider, up to `perEnvironmentConcurrency` at once, as
+ * Lambda Managed Instances do), stays warm between them, and turns every
+ * fault into the result Lambda would give: init error, timeout (the process
+ * is killed; on a capacity provider only that invocation fails and the
+ * process goes on, as Managed Instances do), the process exiting, a response
+ * over the size limit. A dead environment is never reused.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -90,6 +93,8 @@ interface Pending {
   readonly report: boolean;
   /** the event went out: the deadline runs */
   timed?: boolean;
+  /** its own deadline, with more than one invocation at a time */
+  timer?: NodeJS.Timeout;
   /** the runtime answered; the result goes out on the next turn of the event loop */
   settling?: boolean;
 }
@@ -107,12 +112,15 @@ export class ExecutionEnvironment {
   private child: ChildProcess | undefined;
   private readonly tail = new LogTail();
   private memory: PeakRss | undefined;
-  private pending: Pending | undefined;
+  /** invocations in progress, by request id (at most `capacity`) */
+  private readonly pending = new Map<string, Pending>();
+  /** invocations at once: 1, or AWS_LAMBDA_MAX_CONCURRENCY on a capacity provider */
+  private readonly capacity: number;
   private startedAt = 0;
   private readyTimer: NodeJS.Timeout | undefined;
-  /** the deadline of the invocation in progress: one timer, re-armed per invocation (the timeout is the same for all) */
+  /** the deadline of the invocation in progress (capacity 1): one timer, re-armed per invocation (the timeout is the same for all) */
   private deadlineTimer: NodeJS.Timeout | undefined;
-  /** output is attributed to the last invocation started, until the next one (as in CloudWatch) */
+  /** output is attributed to the last invocation started, until the next one (as in CloudWatch); undefined while several run */
   private logRequestId: string | undefined;
   private initDurationMs: number | undefined;
   private coldUsed = false;
@@ -130,12 +138,13 @@ export class ExecutionEnvironment {
     this.fn = fn;
     this.timeoutMs = (fn.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
     this.arn = `arn:aws:lambda:${fn.region ?? DEFAULT_REGION}:${ACCOUNT_ID}:function:${fn.name}`;
+    this.capacity = Math.max(1, fn.perEnvironmentConcurrency ?? 1);
     this.api = new RuntimeApi({
       onReady: () => this.ready(),
       onDelivered: (invocation) => this.delivered(invocation),
       onInitError: (body, errorType) => this.fail({ body, errorType }),
       onOutcome: (invocation, outcome) => this.settle(invocation, outcome),
-    });
+    }, this.capacity);
   }
 
   /** False once the process died, timed out or failed init. */
@@ -143,9 +152,14 @@ export class ExecutionEnvironment {
     return !this.dead;
   }
 
-  /** True while an invocation runs. */
+  /** True while it runs as many invocations as it can take. */
   public get busy(): boolean {
-    return this.pending !== undefined;
+    return this.pending.size >= this.capacity;
+  }
+
+  /** True when it is alive and can take one more invocation now. */
+  public get hasRoom(): boolean {
+    return !this.dead && this.pending.size < this.capacity;
   }
 
   /** Process id of the runtime (of the prefix, e.g. qemu, when there is one). */
@@ -165,7 +179,7 @@ export class ExecutionEnvironment {
    * the caller should give it to another environment.
    */
   public invoke(request: InvokeRequest): Promise<InvokeResult> {
-    if (this.pending) throw new Error(`environment ${this.instanceId} is busy`);
+    if (this.pending.size >= this.capacity) throw new Error(`environment ${this.instanceId} is busy`);
     const payload = typeof request.payload === 'string' ? Buffer.from(request.payload) : request.payload;
     const invocation: Invocation = {
       requestId: request.requestId ?? randomUUID(),
@@ -184,17 +198,18 @@ export class ExecutionEnvironment {
       const cold = !this.coldUsed;
       this.coldUsed = true;
       const report = request.report !== false || this.onLog !== undefined;
-      this.pending = { invocation, resolve, reject, cold, report };
-      this.logRequestId = invocation.requestId;
-      if (report) this.platformLog(`START RequestId: ${invocation.requestId} Version: $LATEST\n`);
-      if (this.failure) return this.finish(this.failureOutcome());
+      const pending: Pending = { invocation, resolve, reject, cold, report };
+      this.pending.set(invocation.requestId, pending);
+      this.logRequestId = this.pending.size === 1 ? invocation.requestId : undefined;
+      if (report) this.platformLog(`START RequestId: ${invocation.requestId} Version: $LATEST\n`, invocation.requestId);
+      if (this.failure) return this.finish(pending, this.failureOutcome());
       this.api.deliver(invocation);
     });
   }
 
   /** Stops the process and the Runtime API; an invocation in progress ends as a runtime exit. */
   public async close(): Promise<void> {
-    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.clearTimers();
     this.kill();
     await this.api.close();
   }
@@ -215,14 +230,14 @@ export class ExecutionEnvironment {
     child.stdout!.on('data', (chunk: Buffer) => this.output('stdout', chunk));
     child.stderr!.on('data', (chunk: Buffer) => this.output('stderr', chunk));
     child.on('error', (err: NodeJS.ErrnoException) => {
-      this.fail(entrypointError(this.pending?.invocation.requestId ?? '', file, err));
+      this.fail(entrypointError(this.someRequestId(), file, err));
     });
     child.on('exit', (code, signal) => {
-      this.fail(exitError(this.pending?.invocation.requestId ?? '', code, signal));
+      this.fail(exitError(this.someRequestId(), code, signal));
     });
     const initTimeout = this.fn.initTimeoutSeconds ?? DEFAULT_INIT_TIMEOUT_SECONDS;
     const timer = setTimeout(() => {
-      if (this.initDurationMs === undefined) this.fail(initTimeoutError(this.pending?.invocation.requestId ?? '', initTimeout));
+      if (this.initDurationMs === undefined) this.fail(initTimeoutError(this.someRequestId(), initTimeout));
     }, initTimeout * 1000);
     timer.unref();
     this.deathListeners.push(() => clearTimeout(timer));
@@ -234,40 +249,75 @@ export class ExecutionEnvironment {
     if (this.readyTimer) clearTimeout(this.readyTimer);
   }
 
+  /** The request id of an invocation in progress (the first), or '' (for the platform's error documents). */
+  private someRequestId(): string {
+    for (const id of this.pending.keys()) return id;
+    return '';
+  }
+
   /** Called by the Runtime API when the event went out: the deadline starts. */
   private delivered(invocation: Invocation): void {
-    const pending = this.pending;
+    const pending = this.pending.get(invocation.requestId);
     if (!pending || pending.invocation !== invocation) return;
     pending.timed = true;
+    if (this.capacity > 1) {
+      pending.timer = setTimeout(() => this.deadline(pending), this.timeoutMs);
+      return;
+    }
     // the emulator's servers hold the process up anyway; the timer is cleared when the environment dies
     if (this.deadlineTimer) this.deadlineTimer.refresh();
     else this.deadlineTimer = setTimeout(() => this.deadline(), this.timeoutMs);
   }
 
-  /** The deadline timer fired: the invocation in progress, if it is still running, timed out. */
-  private deadline(): void {
-    const pending = this.pending;
+  /**
+   * A deadline passed. One invocation at a time: the one in progress, if it
+   * still runs, timed out and the process is killed. On a capacity provider
+   * only that invocation fails; the process and the other invocations go on
+   * (Managed Instances do not enforce the timeout on the code:
+   * https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-execution-environment.html).
+   */
+  private deadline(timedOut?: Pending): void {
+    if (timedOut) {
+      if (this.pending.get(timedOut.invocation.requestId) !== timedOut || timedOut.settling) return;
+      const error = timeoutError(timedOut.invocation.requestId, this.timeoutMs / 1000);
+      this.api.abandon(timedOut.invocation);
+      timedOut.settling = true;
+      return this.finish(timedOut, { kind: 'error', body: Buffer.from(JSON.stringify(error)), errorType: error.errorType, platform: true });
+    }
+    const pending = this.single();
     if (!pending || !pending.timed || pending.settling) return;
     this.fail(timeoutError(pending.invocation.requestId, this.timeoutMs / 1000));
   }
 
+  /** The invocation in progress when there is exactly one. */
+  private single(): Pending | undefined {
+    if (this.pending.size !== 1) return undefined;
+    for (const pending of this.pending.values()) return pending;
+    return undefined;
+  }
+
   private settle(invocation: Invocation, outcome: InvocationOutcome): void {
-    const pending = this.pending;
+    const pending = this.pending.get(invocation.requestId);
     if (pending?.invocation !== invocation || pending.settling) return;
     pending.settling = true;
     // output the runtime wrote before answering is already in its pipes:
     // read it first, so it belongs to this invocation (log tail, request id).
     // When nothing reads the output (no listener, no log tail) there is nothing to wait for.
-    if (!pending.report) return this.finish(outcome);
-    setImmediate(() => this.finish(outcome));
+    if (!pending.report) return this.finish(pending, outcome);
+    setImmediate(() => this.finish(pending, outcome));
   }
 
-  /** Marks the environment dead; the invocation in progress (if any) gets `reason`. */
+  private clearTimers(): void {
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    for (const pending of this.pending.values()) if (pending.timer) clearTimeout(pending.timer);
+  }
+
+  /** Marks the environment dead; the invocations in progress (if any) get `reason`. */
   private fail(reason: PlatformError | { body: Buffer; errorType: string }): void {
     if (!this.failure) this.failure = reason;
     if (!this.dead) {
       this.dead = true;
-      if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+      this.clearTimers();
       this.kill();
       // after the answer in flight (e.g. init/error's 202) is written and the last result reported
       setImmediate(() => {
@@ -277,17 +327,18 @@ export class ExecutionEnvironment {
       });
       for (const listener of this.deathListeners.splice(0)) listener();
     }
-    const pending = this.pending;
-    if (!pending || pending.settling) return;
-    if (pending.invocation.startedAt === 0 && this.initDurationMs !== undefined) {
-      // a warm environment died before it took the event (e.g. it exited
-      // after its last answer): the event is not lost, another environment takes it
-      this.pending = undefined;
-      this.api.abandon();
-      pending.reject(new EnvironmentGone());
-      return;
+    for (const pending of [...this.pending.values()]) {
+      if (pending.settling) continue;
+      if (pending.invocation.startedAt === 0 && this.initDurationMs !== undefined) {
+        // a warm environment died before it took the event (e.g. it exited
+        // after its last answer): the event is not lost, another environment takes it
+        this.pending.delete(pending.invocation.requestId);
+        this.api.abandon(pending.invocation);
+        pending.reject(new EnvironmentGone());
+        continue;
+      }
+      this.finish(pending, this.failureOutcome());
     }
-    this.finish(this.failureOutcome());
   }
 
   private failureOutcome(): InvocationOutcome {
@@ -296,11 +347,13 @@ export class ExecutionEnvironment {
     return { kind: 'error', body: Buffer.from(JSON.stringify(failure)), errorType: failure.errorType, platform: true };
   }
 
-  private finish(outcome: InvocationOutcome): void {
-    const pending = this.pending!;
-    this.pending = undefined;
-    this.api.abandon();
+  private finish(pending: Pending, outcome: InvocationOutcome): void {
     const { invocation } = pending;
+    if (this.pending.get(invocation.requestId) !== pending) return;
+    this.pending.delete(invocation.requestId);
+    if (pending.timer) clearTimeout(pending.timer);
+    this.api.abandon(invocation);
+    if (this.pending.size === 1) this.logRequestId = this.single()!.invocation.requestId;
     invocation.stream = undefined;
     const durationMs = invocation.startedAt ? performance.now() - invocation.startedAt : 0;
     const memorySizeMB = this.fn.memorySize ?? DEFAULT_MEMORY_MB;
@@ -309,11 +362,12 @@ export class ExecutionEnvironment {
     // one pread of /proc/<pid>/status, only when someone reads the figure
     const maxMemoryUsedMB = pending.report ? this.memory?.read() : undefined;
     if (pending.report) {
-      this.platformLog(`END RequestId: ${invocation.requestId}\n`);
+      this.platformLog(`END RequestId: ${invocation.requestId}\n`, invocation.requestId);
       this.platformLog(
         `REPORT RequestId: ${invocation.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billedDurationMs} ms\t`
         + `Memory Size: ${memorySizeMB} MB\tMax Memory Used: ${maxMemoryUsedMB ?? '-'} MB\t`
         + (initDurationMs !== undefined ? `Init Duration: ${initDurationMs.toFixed(2)} ms\t` : '') + '\n',
+        invocation.requestId,
       );
     }
     pending.resolve({
@@ -335,16 +389,17 @@ export class ExecutionEnvironment {
 
   private output(stream: 'stdout' | 'stderr', chunk: Buffer): void {
     const onLog = this.onLog;
-    const keep = this.pending?.report === true;
+    let keep = false;
+    for (const pending of this.pending.values()) keep ||= pending.report;
     if (!keep && !onLog) return;
     const text = chunk.toString();
     if (keep) this.tail.push(text);
     onLog?.({ functionName: this.fn.name, instanceId: this.instanceId, requestId: this.logRequestId, stream, text });
   }
 
-  private platformLog(text: string): void {
+  private platformLog(text: string, requestId: string): void {
     this.tail.push(text);
-    this.onLog?.({ functionName: this.fn.name, instanceId: this.instanceId, requestId: this.logRequestId, stream: 'platform', text });
+    this.onLog?.({ functionName: this.fn.name, instanceId: this.instanceId, requestId, stream: 'platform', text });
   }
 
   private kill(): void {

@@ -52,8 +52,18 @@ export interface FunctionConfig {
    * @default 'Text'
    */
   readonly logFormat?: 'Text' | 'JSON';
+  /** `AWS_LAMBDA_LOG_GROUP_NAME` (the function's `LoggingConfig.LogGroup`). @default '/aws/lambda/<name>' */
+  readonly logGroupName?: string;
   /** `AWS_LAMBDA_LOG_LEVEL` (JSON format only), e.g. `INFO`. @default 'INFO' with JSON */
   readonly applicationLogLevel?: string;
+  /**
+   * Invocations one execution environment runs at once, as for a function on
+   * a capacity provider (Lambda Managed Instances, `PerExecutionEnvironmentMaxConcurrency`):
+   * sets `AWS_LAMBDA_MAX_CONCURRENCY` and `AWS_LAMBDA_INITIALIZATION_TYPE=lambda-managed-instances`,
+   * and the Runtime API hands out that many events at once.
+   * @default - one at a time, `AWS_LAMBDA_MAX_CONCURRENCY` unset
+   */
+  readonly perEnvironmentConcurrency?: number;
   /** Instances that may run at once; further invocations wait. @default 10 */
   readonly maxConcurrency?: number;
   /** Time the runtime has to reach its first `next`. @default 10 */

@@ -1,7 +1,9 @@
 /**
  * The execution environments of one function: an idle one is reused (warm
  * start), a new one is started when all are busy (cold start) up to
- * `maxConcurrency`, after which invocations wait their turn. Dead
+ * `maxConcurrency`, after which invocations wait their turn. An environment
+ * that runs several invocations at once (`perEnvironmentConcurrency`) stays
+ * in the idle list while it has room. Dead
  * environments are dropped, so the next invocation gets a fresh one.
  */
 import { EnvironmentGone, ExecutionEnvironment, InvokeRequest, InvokeResult } from './environment';
@@ -10,9 +12,12 @@ import { LogListener } from './log-capture';
 
 export class FunctionPool {
   private readonly all = new Set<ExecutionEnvironment>();
+  /** environments that can take one more invocation now */
   private readonly idle: ExecutionEnvironment[] = [];
   private readonly waiting: Array<() => void> = [];
   private starting = 0;
+  /** invocations waiting for an environment being started (several invocations per environment) */
+  private awaitingStart = 0;
   private closed = false;
 
   constructor(public readonly config: FunctionConfig, private readonly onLog?: LogListener) {}
@@ -30,6 +35,7 @@ export class FunctionPool {
     let running: Promise<InvokeResult>;
     try {
       running = warm.invoke(request);
+      this.offerRoom(warm);
     } catch (err) {
       this.release(warm);
       return Promise.reject(err);
@@ -49,7 +55,9 @@ export class FunctionPool {
     for (;;) {
       const env = await this.acquire();
       try {
-        return await env.invoke(request);
+        const running = env.invoke(request);
+        this.offerRoom(env);
+        return await running;
       } catch (err) {
         // the environment died before taking the event: give it to another one
         if (!(err instanceof EnvironmentGone)) throw err;
@@ -72,7 +80,15 @@ export class FunctionPool {
       if (this.closed) throw new Error(`function ${this.config.name}: the emulator is closed`);
       const warm = this.idle.pop();
       if (warm) {
-        if (warm.alive) return warm;
+        if (warm.hasRoom) return warm;
+        continue;
+      }
+      // an environment being started for several invocations at once will take this one too
+      const capacity = this.config.perEnvironmentConcurrency ?? 1;
+      if (capacity > 1 && this.starting * (capacity - 1) > this.awaitingStart) {
+        this.awaitingStart++;
+        await new Promise<void>((resolve) => this.waiting.push(resolve));
+        this.awaitingStart--;
         continue;
       }
       if (this.all.size + this.starting < (this.config.maxConcurrency ?? 10)) return this.startOne();
@@ -97,8 +113,15 @@ export class FunctionPool {
     }
   }
 
+  /** After an invocation was given to `env`: while it can take more, it stays on offer, and a waiting invocation may take it. */
+  private offerRoom(env: ExecutionEnvironment): void {
+    if (!env.hasRoom) return;
+    this.idle.push(env);
+    this.waiting.shift()?.();
+  }
+
   private release(env: ExecutionEnvironment): void {
-    if (env.alive && !this.closed) this.idle.push(env);
+    if (env.hasRoom && !this.closed && !this.idle.includes(env)) this.idle.push(env);
     this.waiting.shift()?.();
   }
 }

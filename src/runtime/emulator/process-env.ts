@@ -35,7 +35,7 @@ export function lambdaEnvironment(fn: FunctionConfig, runtimeApi: string): Recor
     AWS_LAMBDA_FUNCTION_VERSION: version,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize ?? DEFAULT_MEMORY_MB),
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
+    AWS_LAMBDA_LOG_GROUP_NAME: fn.logGroupName ?? `/aws/lambda/${fn.name}`,
     AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[${version}]${randomBytes(16).toString('hex')}`,
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
@@ -49,6 +49,13 @@ export function lambdaEnvironment(fn: FunctionConfig, runtimeApi: string): Recor
     LD_LIBRARY_PATH: `/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:${fn.codeDir}:${fn.codeDir}/lib:${opt}/lib`,
   };
   if (credentials.sessionToken) env.AWS_SESSION_TOKEN = credentials.sessionToken;
+  if (fn.perEnvironmentConcurrency !== undefined) {
+    // as Lambda sets them for a function on a capacity provider (Managed Instances);
+    // AWS's client reads the first to run invocations concurrently
+    // (aws-lambda-ric 4.x src/utils/env.ts isMultiConcurrentMode)
+    env.AWS_LAMBDA_MAX_CONCURRENCY = String(fn.perEnvironmentConcurrency);
+    env.AWS_LAMBDA_INITIALIZATION_TYPE = 'lambda-managed-instances';
+  }
   if (fn.logFormat === 'JSON') {
     env.AWS_LAMBDA_LOG_FORMAT = 'JSON';
     env.AWS_LAMBDA_LOG_LEVEL = (fn.applicationLogLevel ?? 'INFO').toUpperCase();

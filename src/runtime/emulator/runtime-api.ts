@@ -1,8 +1,10 @@
 /**
  * The Runtime API (2018-06-01) of one execution environment: the HTTP server
  * a runtime polls at `AWS_LAMBDA_RUNTIME_API`. It hands out one invocation at
- * a time and collects its response or error; it knows nothing of processes
- * (see environment.ts for that).
+ * a time (or, for a function on a capacity provider, as many at once as its
+ * `AWS_LAMBDA_MAX_CONCURRENCY`: each `next` waiting gets one, further `next`
+ * calls wait) and collects each one's response or error by request id; it
+ * knows nothing of processes (see environment.ts for that).
  *
  * Paths, headers, status codes and error bodies follow the AWS documentation
  * and the Runtime Interface Emulator:
@@ -41,13 +43,18 @@ const ACCEPTED = Buffer.from(JSON.stringify({ status: 'OK' }));
 export class RuntimeApi {
   private readonly server: Http1Server;
   private state: State = 'Initializing';
-  /** the invocation handed out (or queued to be handed out) and not yet answered */
-  private current: Invocation | undefined;
-  private delivered = false;
-  /** a `next` request waiting for an event */
-  private waiting: Http1Response | undefined;
+  /** invocations given to deliver() and not yet handed out, in order */
+  private readonly queued: Invocation[] = [];
+  /** invocations handed out to the runtime and not yet answered, by request id */
+  private readonly inFlight = new Map<string, Invocation>();
+  /** `next` requests waiting for an event, in order */
+  private readonly waiting: Http1Response[] = [];
 
-  constructor(private readonly hooks: RuntimeApiHooks) {
+  /**
+   * @param capacity invocations in progress at once: 1 (Lambda's default), or
+   * the `AWS_LAMBDA_MAX_CONCURRENCY` of a function on a capacity provider
+   */
+  constructor(private readonly hooks: RuntimeApiHooks, private readonly capacity = 1) {
     // `next` may wait for minutes: this server has no request or idle timeouts
     this.server = new Http1Server((req, res) => this.route(req, res), MAX_RESPONSE_BYTES);
   }
@@ -58,27 +65,37 @@ export class RuntimeApi {
   }
 
   /**
-   * Hands `invocation` to the runtime: at once if it is waiting in `next`,
-   * else when it next calls it. One invocation at a time.
+   * Hands `invocation` to the runtime: at once if a `next` is waiting, else
+   * at its next `next`. At most `capacity` invocations at a time.
    */
   public deliver(invocation: Invocation): void {
-    if (this.current) throw new Error(`RuntimeApi: invocation ${this.current.requestId} is still in progress`);
-    this.current = invocation;
-    this.delivered = false;
-    if (this.waiting) this.send(this.waiting);
+    if (this.queued.length + this.inFlight.size >= this.capacity) {
+      throw new Error(`RuntimeApi: ${this.capacity} invocation(s) already in progress`);
+    }
+    this.queued.push(invocation);
+    const res = this.waiting.shift();
+    if (res) this.send(res);
   }
 
-  /** Forgets the current invocation (its answer came from the platform: timeout, exit). */
-  public abandon(): void {
-    this.current = undefined;
-    if (this.state === 'Invoking') this.state = 'Ready';
+  /** Forgets an invocation (its answer came from the platform: timeout, exit); all of them when none is named. */
+  public abandon(invocation?: Invocation): void {
+    if (invocation === undefined) {
+      this.queued.length = 0;
+      this.inFlight.clear();
+    } else {
+      this.inFlight.delete(invocation.requestId);
+      const at = this.queued.indexOf(invocation);
+      if (at >= 0) this.queued.splice(at, 1);
+    }
+    if (this.state === 'Invoking' && this.inFlight.size === 0) this.state = 'Ready';
   }
 
   /** Stops the server and drops any connection (a waiting `next` included). */
   public close(): Promise<void> {
     this.state = 'Closed';
-    this.current = undefined;
-    this.waiting = undefined;
+    this.queued.length = 0;
+    this.inFlight.clear();
+    this.waiting.length = 0;
     return this.server.close();
   }
 
@@ -114,24 +131,26 @@ export class RuntimeApi {
 
   private next(res: Http1Response): void {
     if (this.state === 'Closed') return sendJson(res, 403, apiErrors.invalidState(this.state, 'Ready'));
-    if (this.waiting || (this.current && this.delivered)) {
-      return sendJson(res, 403, apiErrors.invalidState(this.waiting ? 'Ready' : 'Invoking', 'Ready'));
+    // one at a time: a second `next` while one waits or an event is out is a state error;
+    // with a capacity above 1 (Managed Instances) the runtime's workers each wait in `next`
+    if (this.capacity === 1 && (this.waiting.length > 0 || this.inFlight.size > 0)) {
+      return sendJson(res, 403, apiErrors.invalidState(this.waiting.length > 0 ? 'Ready' : 'Invoking', 'Ready'));
     }
     const first = this.state === 'Initializing';
-    this.state = 'Ready';
+    if (this.inFlight.size === 0) this.state = 'Ready';
     if (first) this.hooks.onReady();
-    if (this.current && !this.delivered) return this.send(res);
-    this.waiting = res;
+    if (this.queued.length > 0) return this.send(res);
+    this.waiting.push(res);
     res.onClose = () => {
-      if (this.waiting === res) this.waiting = undefined;
+      const at = this.waiting.indexOf(res);
+      if (at >= 0) this.waiting.splice(at, 1);
     };
   }
 
-  /** Writes the current invocation as the answer to `next`. */
+  /** Writes the first queued invocation as the answer to `next`. */
   private send(res: Http1Response): void {
-    const invocation = this.current!;
-    this.waiting = undefined;
-    this.delivered = true;
+    const invocation = this.queued.shift()!;
+    this.inFlight.set(invocation.requestId, invocation);
     this.state = 'Invoking';
     invocation.deadlineMs = Date.now() + invocation.timeoutMs;
     let head = `${JSON_TYPE}Lambda-Runtime-Aws-Request-Id: ${invocation.requestId}\r\n`
@@ -147,13 +166,11 @@ export class RuntimeApi {
   }
 
   private answer(req: Http1Request, res: Http1Response, id: string, kind: 'response' | 'error'): void {
-    const invocation = this.current;
-    if (!invocation || !this.delivered || invocation.requestId !== id) {
-      return sendJson(res, 400, apiErrors.invalidRequestId);
-    }
+    const invocation = this.inFlight.get(id);
+    if (!invocation) return sendJson(res, 400, apiErrors.invalidRequestId);
     // claim the invocation before reading, so a second answer gets 400
-    this.current = undefined;
-    this.state = 'Ready';
+    this.inFlight.delete(id);
+    if (this.inFlight.size === 0) this.state = 'Ready';
     const mode = kind === 'response' ? req.headers['lambda-runtime-function-response-mode'] : undefined;
     if (mode !== undefined) {
       if (mode === 'streaming') return receiveStream(req, res, invocation, (outcome) => this.hooks.onOutcome(invocation, outcome));

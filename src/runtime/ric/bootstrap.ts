@@ -4,12 +4,14 @@
  * `fetch` (Node.js, Bun...) into a Lambda runtime for the handler named by
  * `_HANDLER` under `LAMBDA_TASK_ROOT`, talking to `AWS_LAMBDA_RUNTIME_API`.
  */
+import { CALLBACK_HANDLER_MANAGED_INSTANCES_MESSAGE, runWorkers } from './concurrency';
 import { callbackHandlerDeprecated } from './errors';
 import { loadHandler } from './handler-loader';
 import { InvokeLoop } from './invoke-loop';
-import { patchConsole } from './log-format';
+import { createInvokeStore, isMultiConcurrent } from './invoke-store';
+import { patchConsole, readLogIdsFrom } from './log-format';
 import { RuntimeApiClient } from './runtime-api-client';
-import { CALLBACK_HANDLER_DEPRECATED_MESSAGE, callbackFreeRuntime, isCallbackStyle } from './runtime-rules';
+import { CALLBACK_HANDLER_DEPRECATED_MESSAGE, callbackFreeRuntime, isCallbackStyle, managedNodeMajor } from './runtime-rules';
 import { isStreamingHandler } from './stream/streamify';
 import { selectTransport } from './transport';
 
@@ -20,7 +22,14 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   await patchConsole();
-  const loop = new InvokeLoop(new RuntimeApiClient(await selectTransport(address), address));
+  // Managed Instances: the main thread only starts the workers (concurrency.ts)
+  if (await runWorkers(process.argv[1])) return;
+  const store = await createInvokeStore();
+  const concurrent = isMultiConcurrent();
+  if (concurrent) readLogIdsFrom(store);
+  // concurrent: answers go on a connection of their own, as `next` waits on the first
+  const client = new RuntimeApiClient(await selectTransport(address), address, concurrent ? await selectTransport(address) : undefined);
+  const loop = new InvokeLoop(client, store);
   loop.installProcessHooks();
 
   let handler;
@@ -29,11 +38,15 @@ async function main(): Promise<void> {
     // a foreign streaming mark is Runtime.MalformedStreamingHandler
     const streaming = isStreamingHandler(handler);
     // nodejs24.x on: aws-lambda-ric 4.0.2 dist/function/callback-deprecation.js, called by createRuntime
-    // (a streaming handler's three parameters are (event, responseStream, context): exempt)
-    if (!streaming && callbackFreeRuntime() && isCallbackStyle(handler)) throw callbackHandlerDeprecated(CALLBACK_HANDLER_DEPRECATED_MESSAGE);
+    // (a streaming handler's three parameters are (event, responseStream, context): exempt);
+    // Managed Instances run that client on every runtime, with its own message on nodejs22.x
+    if (!streaming && (callbackFreeRuntime() || concurrent) && isCallbackStyle(handler)) {
+      throw callbackHandlerDeprecated(managedNodeMajor() === 22 ? CALLBACK_HANDLER_MANAGED_INSTANCES_MESSAGE : CALLBACK_HANDLER_DEPRECATED_MESSAGE);
+    }
   } catch (error) {
     return loop.failInit(error);
   }
+  if (concurrent) await loop.runConcurrent(handler);
   await loop.run(handler);
 }
 

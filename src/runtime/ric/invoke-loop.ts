@@ -20,10 +20,19 @@
  * an unhandled rejection or an empty event loop ends the process
  * (aws-lambda-ric 4.0.2 `dist/runtime/buffered-invoke-processor.js`,
  * `dist/runtime/lifecycle-manager.js`, `dist/index.js`).
+ *
+ * With `AWS_LAMBDA_MAX_CONCURRENCY` set (Lambda Managed Instances, which run
+ * AWS's 4.x client on every Node.js runtime) the 4.x contract applies and
+ * invocations overlap, as in each worker thread of AWS's client
+ * (aws-lambda-ric 4.x src/runtime/runtime.ts `processMultiConcurrent`): the
+ * next event is asked for as soon as one is handed to the handler, each
+ * invocation runs in its own invoke-store context (request, trace and
+ * tenant id), and `_X_AMZN_TRACE_ID` is left unset.
  */
 import { buildContext } from './context';
 import { jsonStringifyError, nodeJsExit, toErrorDocument, unhandledPromiseRejection } from './errors';
 import { Handler } from './handler-loader';
+import { InvokeStore, isMultiConcurrent, PROTECTED_KEYS } from './invoke-store';
 import { logRuntimeError, setLogRequestId } from './log-format';
 import { NextInvocation, RuntimeApiClient } from './runtime-api-client';
 import { callbackFreeRuntime } from './runtime-rules';
@@ -43,10 +52,12 @@ export class InvokeLoop {
   private readonly canWaitForEmptyLoop = typeof process !== 'undefined' && typeof process.on === 'function';
   /** set once an uncaught exception or unhandled rejection ends the process */
   private ending = false;
-  /** nodejs24.x and later: aws-lambda-ric 4.x's handler contract */
-  private readonly awaitedHandlers = callbackFreeRuntime();
+  /** nodejs24.x and later, and Managed Instances: aws-lambda-ric 4.x's handler contract */
+  private readonly awaitedHandlers = callbackFreeRuntime() || isMultiConcurrent();
+  /** invocations overlap (runConcurrent) */
+  private concurrent = false;
 
-  constructor(private readonly client: RuntimeApiClient) {}
+  constructor(private readonly client: RuntimeApiClient, private readonly store: InvokeStore = new InvokeStore()) {}
 
   /** Routes process-level failures to the Runtime API. Call before loading user code. */
   public installProcessHooks(): void {
@@ -73,6 +84,19 @@ export class InvokeLoop {
     process.exit(this.awaitedHandlers ? 1 : 129);
   }
 
+  /**
+   * Serves invocations with `handler` concurrently until the process ends:
+   * the next event is asked for as soon as one is handed to the handler.
+   */
+  public async runConcurrent(handler: Handler): Promise<never> {
+    this.handler = handler;
+    this.concurrent = true;
+    for (;;) {
+      const invocation = await this.client.next();
+      setImmediate(() => void this.handleOne(invocation));
+    }
+  }
+
   /** Serves invocations with `handler` until the process ends. */
   public async run(handler: Handler): Promise<never> {
     this.handler = handler;
@@ -87,14 +111,20 @@ export class InvokeLoop {
   private handleOne(invocation: NextInvocation): Promise<void> {
     const handler = this.handler!;
     const requestId = invocation.requestId;
-    this.currentRequestId = requestId;
-    setLogRequestId(requestId, invocation.header('lambda-runtime-aws-tenant-id'));
     const trace = invocation.header('lambda-runtime-trace-id');
+    const tenantId = invocation.header('lambda-runtime-aws-tenant-id');
+    const ids: Record<symbol, unknown> = { [PROTECTED_KEYS.REQUEST_ID]: requestId, [PROTECTED_KEYS.X_RAY_TRACE_ID]: trace };
+    if (tenantId !== undefined) ids[PROTECTED_KEYS.TENANT_ID] = tenantId;
+    // one process-wide variable cannot belong to overlapping invocations: the invoke store holds their ids
+    if (this.concurrent) return this.store.run(ids, () => (this.streaming ? this.handleStreaming(invocation) : this.handleAwaited(handler, invocation)));
+    this.currentRequestId = requestId;
+    setLogRequestId(requestId, tenantId);
     if (trace) process.env[TRACE_ENV] = trace;
     else delete process.env[TRACE_ENV];
     // a streaming handler (awslambda.streamifyResponse) is awaited under both contracts
-    if (this.streaming) return this.handleStreaming(invocation);
-    if (this.awaitedHandlers) return this.handleAwaited(handler, invocation);
+    if (this.streaming) return this.store.run(ids, () => this.handleStreaming(invocation));
+    if (this.awaitedHandlers) return this.store.run(ids, () => this.handleAwaited(handler, invocation));
+    this.store.run(ids, () => undefined);
 
     return new Promise<void>((resolve) => {
       let settled = false;
@@ -226,7 +256,17 @@ export class InvokeLoop {
 
 /** True when stdout or stderr holds output not yet handed to the system. */
 function outputPending(): boolean {
-  return (process.stdout?.writableLength ?? 0) > 0 || (process.stderr?.writableLength ?? 0) > 0;
+  return waitsForDrain(process.stdout) || waitsForDrain(process.stderr);
+}
+
+/**
+ * True when a write returned false and 'drain' will come: only then does a
+ * stream emit it. (In a worker thread, stdout always holds what the main
+ * thread has not taken yet, and emits 'drain' only after a full buffer.)
+ */
+function waitsForDrain(stream: NodeJS.WriteStream | undefined): boolean {
+  if (!stream || !(stream.writableLength > 0)) return false;
+  return stream.writableNeedDrain ?? true;
 }
 
 /**
@@ -235,7 +275,7 @@ function outputPending(): boolean {
  */
 async function flushOutput(): Promise<void> {
   for (const stream of [process.stdout, process.stderr]) {
-    if (stream && stream.writableLength > 0 && typeof stream.once === 'function') {
+    if (waitsForDrain(stream) && typeof stream.once === 'function') {
       // Hold the process up meanwhile: waiting for a full stdout pipe to
       // drain holds no referenced handle, and an empty event loop here would
       // end the process (exit 0) before it answers. (After this, the posting

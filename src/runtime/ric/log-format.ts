@@ -9,6 +9,11 @@
  * `AWS_LAMBDA_LOG_LEVEL` (TRACE, DEBUG, INFO, WARN, ERROR, FATAL) drops the
  * levels below it; `console.log` is INFO; `console.fatal` is added. Inner
  * newlines become `\r` so that one call stays one log record.
+ *
+ * When invocations overlap (`AWS_LAMBDA_MAX_CONCURRENCY` set), every line
+ * is JSON whatever the log format, and its ids are those of the invocation
+ * whose code logs it, read from the invoke store, as AWS's client does
+ * (aws-lambda-ric 4.x: `SocketLogger` in src/logging/, chosen by `LogPatch.createLogger`).
  */
 import { intoError, toFormatted } from './errors';
 import { callbackFreeRuntime } from './runtime-rules';
@@ -21,6 +26,13 @@ let currentTenantId: string | undefined;
  * (3.x prints `undefined` in text, omits it in JSON).
  */
 let noRequestId: string | undefined;
+/** where the ids come from when invocations overlap */
+let idsSource: { getRequestId(): string; getTenantId(): string | undefined } | undefined;
+
+/** From now on, the request and tenant id of each line come from `source` (the invoke store). */
+export function readLogIdsFrom(source: { getRequestId(): string; getTenantId(): string | undefined }): void {
+  idsSource = source;
+}
 
 /** The request (and tenant) id printed on each line from now on. */
 export function setLogRequestId(requestId: string | undefined, tenantId?: string): void {
@@ -44,16 +56,42 @@ export async function patchConsole(): Promise<void> {
   } catch {
     format = (...args) => args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
   }
-  const json = process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON';
+  const json = process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON' || process.env.AWS_LAMBDA_MAX_CONCURRENCY !== undefined;
   noRequestId = callbackFreeRuntime() ? '-' : undefined;
   currentRequestId ??= noRequestId;
   const threshold = Math.max(0, LEVELS.indexOf((process.env.AWS_LAMBDA_LOG_LEVEL?.toUpperCase() ?? 'TRACE') as Level));
-  const write = console.log.bind(console);
+  const write = process.env.AWS_LAMBDA_MAX_CONCURRENCY !== undefined ? await syncStdout() : console.log.bind(console);
   const line = json ? jsonLine(format) : textLine(format);
   for (const [method, level] of METHODS) {
     (console as any)[method] = LEVELS.indexOf(level) >= threshold
       ? (...args: unknown[]) => write(line(level, args).replace(/\n/g, '\r'))
       : () => {};
+  }
+}
+
+/**
+ * Writes a line to fd 1 at once, as AWS's client does when invocations
+ * overlap (aws-lambda-ric 4.x src/logging/socket-logger.ts, `fs.writeSync`):
+ * a worker thread's `console.log` reaches stdout through the main thread,
+ * later than the answer the worker posts, so the line would miss its
+ * invocation's log.
+ */
+async function syncStdout(): Promise<(line: string) => void> {
+  try {
+    const { writeSync } = await import('node:fs');
+    return (line) => {
+      // a full pipe may take part of it (or nothing: EAGAIN) at a time
+      const bytes = Buffer.from(`${line}\n`);
+      for (let at = 0; at < bytes.length;) {
+        try {
+          at += writeSync(1, bytes, at);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+        }
+      }
+    };
+  } catch {
+    return console.log.bind(console);
   }
 }
 
@@ -70,13 +108,15 @@ export function logRuntimeError(what: string, error: unknown): void {
 }
 
 function textLine(format: Format) {
-  return (level: Level, args: unknown[]) => `${new Date().toISOString()}\t${currentRequestId}\t${level}\t${format(...args)}`;
+  return (level: Level, args: unknown[]) => `${new Date().toISOString()}\t${idsSource ? idsSource.getRequestId() : currentRequestId}\t${level}\t${format(...args)}`;
 }
 
 function jsonLine(format: Format) {
   return (level: Level, args: unknown[]) => {
-    const record: Record<string, unknown> = { timestamp: new Date().toISOString(), level, requestId: currentRequestId };
-    if (currentTenantId !== undefined) record.tenantId = currentTenantId;
+    const requestId = idsSource ? idsSource.getRequestId() : currentRequestId;
+    const record: Record<string, unknown> = { timestamp: new Date().toISOString(), level, requestId };
+    const tenantId = idsSource ? idsSource.getTenantId() : currentTenantId;
+    if (tenantId) record.tenantId = tenantId;
     if (args.length === 1) {
       record.message = args[0];
       try {

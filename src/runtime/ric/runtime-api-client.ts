@@ -19,10 +19,14 @@ const ERROR_TYPE_HEADER = 'Lambda-Runtime-Function-Error-Type';
 
 export class RuntimeApiClient {
   /**
+   * @param transport for `next` (and, when `posts` is not given, everything)
    * @param address `host:port` of the Runtime API, where streamed responses
    * open their own connection (stream/response-stream.ts)
+   * @param posts for responses and errors, when `next` may be waiting while
+   * an invocation answers (concurrent invocations): its own connection, so
+   * that an answer does not queue behind a `next` on a pipelined one
    */
-  constructor(private readonly transport: Transport, public readonly address?: string) {}
+  constructor(private readonly transport: Transport, public readonly address?: string, private readonly posts: Transport = transport) {}
 
   /** Waits for the next event (no timeout: it may come minutes later). */
   public async next(): Promise<NextInvocation> {
@@ -58,13 +62,13 @@ export class RuntimeApiClient {
   }
 
   private post(path: string, body: string, headers: Record<string, string>, acknowledged: boolean): Promise<void> {
-    const answered = this.transport.request('POST', `${BASE}/${path}`, body, headers).then((res) => {
+    const answered = this.posts.request('POST', `${BASE}/${path}`, body, headers).then((res) => {
       // 413 (response too large) is not the runtime's failure: the platform reports it to the caller
       if (res.status !== 202 && res.status !== 413) {
         console.error(`Runtime API: POST ${path} answered ${res.status}: ${res.body}`);
       }
     });
-    if (acknowledged || !this.transport.pipelining) return answered;
+    if (acknowledged || !this.posts.pipelining) return answered;
     // pipelined: `next` may go out now; a lost connection shows up there
     answered.catch(() => {});
     return Promise.resolve();

@@ -15,9 +15,9 @@ export interface HttpResponse {
 }
 
 /** The answers API Gateway gives itself. */
-export function gatewayError(statusCode: 401 | 403 | 404 | 500 | 501 | 503, message?: string): HttpResponse {
+export function gatewayError(statusCode: 400 | 401 | 403 | 404 | 500 | 501 | 503, message?: string): HttpResponse {
   const text = message ?? {
-    401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable',
+    400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable',
   }[statusCode];
   return { statusCode, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ message: text })) };
 }
