@@ -5,6 +5,8 @@
  * module state overlapping invocations share, each with its own context,
  * request id and trace id in the invoke store.
  */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { body, nodeFunction, useEmulator } from './helpers';
 import { LambdaEmulator, nodejsCommand } from '../../src/runtime/emulator';
 import { needs, prefetchedBun, testNeeding } from '../helpers/external-tool';
@@ -172,6 +174,47 @@ describe('Managed Instances on Bun (our client on the prefetched engine)', () =>
       expect(ra.storeRequestId).not.toBe(body(b).storeRequestId);
       expect(ra.threadId).toBeGreaterThan(0);
       expect(ra.pid).toBe(body(b).pid);
+    } finally {
+      await emulator.close();
+    }
+  }, 60_000);
+});
+
+/** AWS's 4.x client (devDependency aws-lambda-ric, with its native part), or why it cannot run here. */
+function awsClient4(): { command?: string[]; missing?: string } {
+  try {
+    const ric = require.resolve('aws-lambda-ric');
+    const native = join(dirname(ric), 'rapid-client.node');
+    if (!existsSync(native)) return { missing: `AWS's client was installed without its native part (${native})` };
+    return { command: [process.execPath, ric] };
+  } catch (err) {
+    return { missing: `AWS's runtime interface client (devDependency aws-lambda-ric) is not installed: ${(err as Error).message.split('\n')[0]}` };
+  }
+}
+
+describe('cross-check: AWS\'s own client (aws-lambda-ric 4.x) through the same emulator', () => {
+  const aws = awsClient4();
+  testNeeding(aws.missing)('agrees with ours: one worker, shared module state, its own request and trace ids, the same init error', async () => {
+    const config = (name: string, handler: string) => nodeFunction(fixture.bootstrap, name, 'concurrent', handler, {
+      command: aws.command!, perEnvironmentConcurrency: 2, timeoutSeconds: 10, environment: { AWS_LAMBDA_NODEJS_WORKER_COUNT: '1' },
+    });
+    const emulator = await LambdaEmulator.start({ functions: [config('aws-mi', 'index.sharedState'), config('aws-callback', 'index.callback')] });
+    try {
+      const a = emulator.invoke('aws-mi', JSON.stringify({ user: 'A', waitMs: 600 }));
+      await sleep(150);
+      const b = await emulator.invoke('aws-mi', JSON.stringify({ user: 'B', waitMs: 10 }));
+      const ra = body(await a);
+      const rb = body(b);
+      expect(ra).toMatchObject({ asked: 'A', user: 'B', traceEnv: null, initializationType: 'lambda-managed-instances', maxConcurrency: '2' });
+      expect(ra.storeRequestId).toBe(ra.requestId);
+      expect(rb.storeRequestId).toBe(rb.requestId);
+      expect(ra.storeTraceId).not.toBe(rb.storeTraceId);
+      expect(ra.threadId).toBe(rb.threadId);
+      expect(ra.threadId).toBeGreaterThan(0);
+      const refused = await emulator.invoke('aws-callback', '{}');
+      const ours = await invoke('mi-callback');
+      expect(refused.errorType).toBe(ours.errorType);
+      expect(body(refused).errorMessage).toBe(body(ours).errorMessage);
     } finally {
       await emulator.close();
     }
