@@ -5,11 +5,9 @@
  * module state overlapping invocations share, each with its own context,
  * request id and trace id in the invoke store.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { body, nodeFunction, useEmulator } from './helpers';
 import { LambdaEmulator, nodejsCommand } from '../../src/runtime/emulator';
-import { needs, prefetchedBun, testNeeding } from '../helpers/external-tool';
+import { needs, prefetchedAwsRic, prefetchedBun, testNeeding } from '../helpers/external-tool';
 
 const fixture = useEmulator((bootstrap) => {
   const fn = (name: string, handler: string, extra = {}) => nodeFunction(bootstrap, name, 'concurrent', handler, { timeoutSeconds: 10, ...extra });
@@ -180,23 +178,11 @@ describe('Managed Instances on Bun (our client on the prefetched engine)', () =>
   }, 60_000);
 });
 
-/** AWS's 4.x client (devDependency aws-lambda-ric, with its native part), or why it cannot run here. */
-function awsClient4(): { command?: string[]; missing?: string } {
-  try {
-    const ric = require.resolve('aws-lambda-ric');
-    const native = join(dirname(ric), 'rapid-client.node');
-    if (!existsSync(native)) return { missing: `AWS's client was installed without its native part (${native})` };
-    return { command: [process.execPath, ric] };
-  } catch (err) {
-    return { missing: `AWS's runtime interface client (devDependency aws-lambda-ric) is not installed: ${(err as Error).message.split('\n')[0]}` };
-  }
-}
-
-describe('cross-check: AWS\'s own client (aws-lambda-ric 4.x) through the same emulator', () => {
-  const aws = awsClient4();
-  testNeeding(aws.missing)('agrees with ours: one worker, shared module state, its own request and trace ids, the same init error', async () => {
+describe('cross-check: AWS\'s own client (aws-lambda-ric 4.0.2, prefetched by scripts/prefetch-aws-ric.sh) through the same emulator', () => {
+  const ric = prefetchedAwsRic('4.0.2').entry;
+  testNeeding(needs.awsRic('4.0.2'))('agrees with ours: one worker, shared module state, its own request and trace ids, the same init error', async () => {
     const config = (name: string, handler: string) => nodeFunction(fixture.bootstrap, name, 'concurrent', handler, {
-      command: aws.command!, perEnvironmentConcurrency: 2, timeoutSeconds: 10, environment: { AWS_LAMBDA_NODEJS_WORKER_COUNT: '1' },
+      command: [process.execPath, ric!], perEnvironmentConcurrency: 2, timeoutSeconds: 10, environment: { AWS_LAMBDA_NODEJS_WORKER_COUNT: '1' },
     });
     const emulator = await LambdaEmulator.start({ functions: [config('aws-mi', 'index.sharedState'), config('aws-callback', 'index.callback')] });
     try {

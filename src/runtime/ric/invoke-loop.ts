@@ -116,7 +116,9 @@ export class InvokeLoop {
     const ids: Record<symbol, unknown> = { [PROTECTED_KEYS.REQUEST_ID]: requestId, [PROTECTED_KEYS.X_RAY_TRACE_ID]: trace };
     if (tenantId !== undefined) ids[PROTECTED_KEYS.TENANT_ID] = tenantId;
     // one process-wide variable cannot belong to overlapping invocations: the invoke store holds their ids
-    if (this.concurrent) return this.store.run(ids, () => (this.streaming ? this.handleStreaming(invocation) : this.handleAwaited(handler, invocation)));
+    if (this.concurrent) {
+      return this.store.run(ids, () => (this.streaming ? this.handleStreaming(invocation) : this.handleAwaited(handler, invocation)));
+    }
     this.currentRequestId = requestId;
     setLogRequestId(requestId, tenantId);
     if (trace) process.env[TRACE_ENV] = trace;
