@@ -5,9 +5,10 @@
  * scripts/smoke-new.sh in .ci/run: install, cdk synth, invoke, the app's own
  * tests; and their templates are linted by test/cfn-lint/templates.test.ts.)
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI_ENV, ROOT, runCli, startServe } from './helpers';
+import { CLI, CLI_ENV, ROOT, runCli, startServe } from './helpers';
 import { findTemplate, newApp, stackId } from '../../src/runtime/cli/new';
 import { NOT_SHIPPED, PINNED_VERSIONS, TEMPLATES } from '../../src/runtime/cli/new/templates';
 import { isolateBundleCache, tempDir } from '../helpers/fixtures';
@@ -116,8 +117,13 @@ describe('errors', () => {
 
   test('an unknown template names the templates and the closest one', () => {
     expect(() => newApp({ dir: join(work, 'x1'), template: 'sqss', packageRoot: ROOT }))
-      .toThrow("unknown template 'sqss'. Did you mean sqs? Templates: http, sqs, kafka, authorizer, bun");
+      .toThrow("unknown template 'sqss'. Did you mean sqs? Templates: http, sqs, kafka, authorizer, bun, streaming");
     expect(existsSync(join(work, 'x1'))).toBe(false);
+  });
+
+  test('streaming is a template now, no longer refused as not in this release', () => {
+    expect(NOT_SHIPPED).not.toHaveProperty(['streaming']);
+    expect(findTemplate('streaming').function).toBe('Progress');
   });
 
   test.each(Object.keys(NOT_SHIPPED))('--template %s says why it is not in this release', (name) => {
@@ -153,7 +159,7 @@ describe('the ts-lambda command', () => {
     const help = runCli(['new', '--help']);
     expect(help.code).toBe(0);
     for (const t of TEMPLATES) expect(help.stdout).toMatch(new RegExp(`^  ${t.name} +\\S`, 'm'));
-    expect(runCli(['--help']).stdout).toMatch(/^ {2}new <dir> +write a ready CDK app into a new folder \(templates: http, sqs, kafka, authorizer, bun\)$/m);
+    expect(runCli(['--help']).stdout).toMatch(/^ {2}new <dir> +write a ready CDK app into a new folder \(templates: http, sqs, kafka, authorizer, bun, streaming\)$/m);
     expect(help.stdout).toMatch(/^ {2}--template NAME, -t +the kind of app/m);
   });
 
@@ -183,4 +189,30 @@ test('the http app is served by ts-lambda serve as its README says (GET /hello?n
   } finally {
     await served.stop();
   }
+}, 300_000);
+
+test('the streaming app synthesizes a streaming AWS_IAM function URL, and ts-lambda invoke prints its lines as they arrive', async () => {
+  const app = synthNewApp(work, 'streaming');
+  const stack = readJson(app.templates[0]);
+  const urls = Object.values(stack.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>)
+    .filter((r) => r.Type === 'AWS::Lambda::Url');
+  expect(urls.map((u) => [u.Properties.AuthType, u.Properties.InvokeMode])).toEqual([['AWS_IAM', 'RESPONSE_STREAM']]);
+  const pieces: Array<{ text: string; at: number }> = [];
+  const child = spawn(process.execPath, [CLI, 'invoke', 'Progress', '--event', 'events/get-progress.json', '--assembly', app.out],
+    { cwd: app.dir, env: CLI_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => pieces.push({ text: c.toString('latin1'), at: Date.now() }));
+  child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  expect(err).toContain('ts-lambda: invoking StreamingApp/Progress');
+  expect(code).toBe(0);
+  // Lambda's prelude (status and headers as JSON, then 8 zero bytes), then the body
+  const out = pieces.map((p) => p.text).join('');
+  const [prelude, body] = out.split('\0'.repeat(8));
+  expect(JSON.parse(prelude)).toEqual({ statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
+  expect(body).toBe('step 1/3 done\nstep 2/3 done\nstep 3/3 done\n');
+  // printed as they came: the first line before the last one was written (200 ms per step)
+  const first = pieces.find((p) => p.text.includes('step 1/3'))!;
+  const last = pieces.find((p) => p.text.includes('step 3/3'))!;
+  expect(last.at - first.at).toBeGreaterThanOrEqual(300);
 }, 300_000);

@@ -79,6 +79,13 @@ export const TEMPLATES: readonly AppTemplate[] = [
     event: 'get-hello.json',
     dependencies: [],
   },
+  {
+    name: 'streaming',
+    description: 'a function that streams its answer through a function URL (InvokeMode RESPONSE_STREAM, AWS_IAM auth)',
+    function: 'Progress',
+    event: 'get-progress.json',
+    dependencies: [],
+  },
 ];
 
 /**
@@ -88,5 +95,4 @@ export const TEMPLATES: readonly AppTemplate[] = [
 export const NOT_SHIPPED: Readonly<Record<string, string>> = {
   llrt: 'an LLRT app needs the LLRT release zip from GitHub at synth (with its sha256), which this release cannot test end to end; '
     + 'start from --template http and set `runtime: FunctionRuntime.llrt({ version, sha256 })` (README: "LLRT and custom runtimes")',
-  streaming: 'response streaming is not in this release yet',
 };
