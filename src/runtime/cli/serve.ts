@@ -37,6 +37,8 @@ export interface ServeContext {
   /** --concurrency: invocations per execution environment for every function. */
   readonly concurrency?: number;
   readonly say: (line: string) => void;
+  /** `--inspect[=PORT]`: functions wait for a debugger, each on its own port from PORT up. */
+  readonly inspect?: { readonly port: number; readonly brk?: boolean };
 }
 
 export interface ServeOptions {
@@ -323,6 +325,7 @@ export async function serve(options: ServeOptions, ctx: ServeContext): Promise<n
       envFile: ctx.envFile,
       arch: ctx.arch,
       concurrency: ctx.concurrency,
+      inspect: ctx.inspect,
       region,
       onLog: (entry) => process.stderr.write(entry.text),
       notice: ctx.say,
