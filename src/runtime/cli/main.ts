@@ -17,6 +17,7 @@ import { defaultEvent, eventTypesHelp, generateEvent, sourceFor, Where } from '.
 import { NEW_HELP, newCommand, TEMPLATES } from './new';
 import { EmulatorRunner, RunResult, templateConcurrency, tenantProblem } from './runner';
 import { serve } from './serve';
+import { invokeOnChange } from './invoke-watch';
 import { synthesize } from './synth';
 
 /** Messages for people go to stderr. */
@@ -346,6 +347,11 @@ async function invoke(options: Options, positionals: string[]): Promise<number> 
   const repeat = positiveInteger(options, 'repeat');
   const requestsPerMonth = positiveInteger(options, 'requests-per-month') ?? 1_000_000;
   if (options['requests-per-month'] !== undefined && repeat === undefined) throw new CliError('--requests-per-month prices what --repeat N measures: give --repeat too', 2);
+  if (options.watch) return invokeOnChange(options, () => invokeOnce(options, name, given, repeat, requestsPerMonth));
+  return invokeOnce(options, name, given, repeat, requestsPerMonth);
+}
+
+async function invokeOnce(options: Options, name: string, given: string | undefined, repeat: number | undefined, requestsPerMonth: number): Promise<number> {
   const assembly = await loadAssembly(options);
   const fn: FunctionInfo = findFunction(name, assembly.functions);
   if (fn.unsupported) throw new CliError(`${fn.path} cannot run locally: ${fn.unsupported}`);
@@ -508,6 +514,7 @@ const COMMANDS: readonly Command[] = [
       'requests-per-month': { type: 'string', shown: '--requests-per-month N', help: 'with --repeat: the monthly cost at N requests (default: 1000000)' },
       'concurrency': { ...CONCURRENCY_OPTION, help: `${CONCURRENCY_OPTION.help}; with N > 1 the event is sent N times at once, one result line each` },
       'tenant-id': { type: 'string', shown: '--tenant-id ID', help: 'the tenant of the call, for a function with tenant isolation (context.tenantId; serve: the X-Amz-Tenant-Id header)' },
+      'watch': { type: 'boolean', shown: '--watch', help: 're-synthesize (needs --app) and invoke again with the same event when a source changes' },
       'inspect': INSPECT_OPTION,
       'inspect-brk': { type: 'string', shown: '--inspect-brk[=PORT]', help: "the same, stopped before the runtime client's first line" },
     },
