@@ -14,10 +14,10 @@ import { CliError } from './errors';
 import { allEvents, CATALOG, eventsDir, SampleEvent, sampleEvent, SERVICES } from './events';
 import { editDistance, findFunction, shortName } from './find';
 import { defaultEvent, eventTypesHelp, generateEvent, sourceFor, Where } from './generate';
+import { invokeOnChange } from './invoke-watch';
 import { NEW_HELP, newCommand, TEMPLATES } from './new';
 import { EmulatorRunner, RunResult, templateConcurrency, tenantProblem } from './runner';
 import { serve } from './serve';
-import { invokeOnChange } from './invoke-watch';
 import { synthesize } from './synth';
 
 /** Messages for people go to stderr. */
@@ -351,7 +351,9 @@ async function invoke(options: Options, positionals: string[]): Promise<number> 
   return invokeOnce(options, name, given, repeat, requestsPerMonth);
 }
 
-async function invokeOnce(options: Options, name: string, given: string | undefined, repeat: number | undefined, requestsPerMonth: number): Promise<number> {
+async function invokeOnce(
+  options: Options, name: string, given: string | undefined, repeat: number | undefined, requestsPerMonth: number,
+): Promise<number> {
   const assembly = await loadAssembly(options);
   const fn: FunctionInfo = findFunction(name, assembly.functions);
   if (fn.unsupported) throw new CliError(`${fn.path} cannot run locally: ${fn.unsupported}`);
