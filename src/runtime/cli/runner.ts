@@ -144,7 +144,10 @@ export function functionConfig(fn: FunctionInfo, options: RunnerOptions, inspect
     applicationLogLevel: fn.logging?.applicationLogLevel,
     logGroupName: fn.logging?.logGroup,
     perEnvironmentConcurrency: options.concurrency ?? templateConcurrency(fn),
-    ...(options.inspect ? { inspect: { port: inspectPort ?? options.inspect.port, brk: options.inspect.brk }, maxConcurrency: 1, perEnvironmentConcurrency: 1 } : {}),
+    // inspected: one process per function (one port), one invocation at a time
+    ...(options.inspect
+      ? { inspect: { port: inspectPort ?? options.inspect.port, brk: options.inspect.brk }, maxConcurrency: 1, perEnvironmentConcurrency: undefined }
+      : {}),
   };
 }
 
