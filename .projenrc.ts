@@ -49,6 +49,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `@aws-cdk/integ-tests-alpha@${CDK_VERSION}-alpha.0`,
     'cdk-nag@2.36.8',
     'tsx@^4.20.0',
+    // a Chrome DevTools Protocol client's transport for the debugger test (invoke --inspect)
+    'ws@^8.18.0',
+    '@types/ws@^8.18.0',
     '@types/aws-lambda@^8.10.150',
     'jose@^6.1.0',
     'aws-jwt-verify@^5.1.0',

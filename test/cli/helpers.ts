@@ -1,5 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -78,4 +78,19 @@ export function startServe(args: string[], timeout = 60_000, cwd = ROOT): Promis
       reject(new Error(`serve exited with ${code}:\n${err}`));
     });
   });
+}
+
+/**
+ * A temporary project for the watch tests: app.ts (fixtures/watch-app.ts.txt,
+ * a TypeScriptFunction from this checkout) and handler.ts returning `{ version: 1 }`,
+ * with this repository's node_modules.
+ */
+export function watchProject(): string {
+  const project = mkdtempSync(join(tmpdir(), 'cli-watch-'));
+  symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
+  writeFileSync(join(project, 'package-lock.json'), '{}');
+  writeFileSync(join(project, 'handler.ts'), 'export const handler = async () => ({ version: 1 });\n');
+  const app = readFileSync(join(__dirname, 'fixtures', 'watch-app.ts.txt'), 'utf8').split('__ROOT__').join(ROOT);
+  writeFileSync(join(project, 'app.ts'), app);
+  return project;
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, runCli, Served, startServe, synthApp } from './helpers';
+import { ROOT, runCli, Served, startServe, synthApp, watchProject } from './helpers';
 
 interface Reply {
   readonly status: number;
@@ -261,11 +261,7 @@ describe('serve --watch', () => {
   });
 
   test('re-synthesizes and reloads when a source file changes; a failed synth keeps the previous version', async () => {
-    project = mkdtempSync(join(tmpdir(), 'cli-watch-'));
-    symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
-    writeFileSync(join(project, 'package-lock.json'), '{}');
-    writeFileSync(join(project, 'handler.ts'), 'export const handler = async () => ({ version: 1 });\n');
-    writeFileSync(join(project, 'app.ts'), readFileSync(join(__dirname, 'fixtures', 'watch-app.ts.txt'), 'utf8'));
+    project = watchProject();
     watched = await startServe(['--app', 'npx tsx app.ts', '--watch', '--port', '0', '--assembly', join(project, 'cdk.out')], 180_000, project);
     expect(watched.stderr()).toMatch(/the assembly has no HTTP API; serving function URLs only/);
     expect((await call(`${watched.url}/lambda-url/Fn/`)).json()).toEqual({ version: 1 });

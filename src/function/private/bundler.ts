@@ -1,6 +1,6 @@
 import { execSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BundlingOptions, OutputFormat } from '../bundling-options';
@@ -266,6 +266,7 @@ function commonJsEntryKind(api: EsbuildApi, projectRoot: string, entry: string):
 export function cachedBundle(plan: BundlePlan): BundleResult | undefined {
   const cachedManifest = readManifest(plan.manifestPath);
   if (cachedManifest && existsSync(plan.assetDir) && inputsUnchanged(plan.req.projectRoot, cachedManifest.inputs)) {
+    recordSynthReads(plan.req.projectRoot, cachedManifest.inputs);
     return { ...cachedManifest.result, assetDir: plan.assetDir, cached: true };
   }
   return undefined;
@@ -471,6 +472,7 @@ export function buildBundle(plan: BundlePlan, prebuilt?: PrebuiltOutput): Bundle
     const bundleBytes = statSync(join(work, bundleFile)).size;
     const { hash, bytes } = hashDir(work);
     const inputs = collectInputs(req.projectRoot, metafile, options.tsconfig as string | undefined);
+    recordSynthReads(req.projectRoot, inputs);
     const topInputs = Object.entries(output.inputs)
       .map(([path, v]) => ({ path, bytes: v.bytesInOutput }))
       .sort((a, z) => z.bytes - a.bytes)
@@ -649,6 +651,17 @@ function collectInputs(projectRoot: string, metafile: Metafile, tsconfig: string
     inputs[toPosix(relative(projectRoot, file))] = fileSha256(file);
   }
   return inputs;
+}
+
+/**
+ * `ts-lambda serve --watch` and `invoke --watch` watch what a synth reads:
+ * they name a file in CDK_TS_LAMBDA_SYNTH_READS, and every bundle appends
+ * its inputs to it (absolute paths, one a line).
+ */
+function recordSynthReads(projectRoot: string, inputs: { [path: string]: string }): void {
+  const file = process.env.CDK_TS_LAMBDA_SYNTH_READS;
+  if (!file) return;
+  appendFileSync(file, Object.keys(inputs).map((path) => `${resolve(projectRoot, path)}\n`).join(''));
 }
 
 function inputsUnchanged(projectRoot: string, inputs: { [path: string]: string }): boolean {

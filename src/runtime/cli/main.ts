@@ -14,6 +14,7 @@ import { CliError } from './errors';
 import { allEvents, CATALOG, eventsDir, SampleEvent, sampleEvent, SERVICES } from './events';
 import { editDistance, findFunction, shortName } from './find';
 import { defaultEvent, eventTypesHelp, generateEvent, sourceFor, Where } from './generate';
+import { invokeOnChange } from './invoke-watch';
 import { NEW_HELP, newCommand, TEMPLATES } from './new';
 import { EmulatorRunner, RunResult, templateConcurrency, tenantProblem } from './runner';
 import { serve } from './serve';
@@ -69,6 +70,9 @@ const CONCURRENCY_OPTION: OptionSpec = {
 
 const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', shown: '--help, -h', help: 'help on this command' };
 
+const INSPECT_OPTION: OptionSpec = {
+  type: 'string', shown: '--inspect[=PORT]', help: 'Node.js functions wait for a debugger on 127.0.0.1:PORT (default 9229); the timeout is suspended while paused',
+};
 const JSON_OPTION: OptionSpec = { type: 'boolean', shown: '--json', help: 'print JSON' };
 const EVENTS_DIR_OPTION: OptionSpec = { type: 'string', shown: '--events-dir DIR', help: 'your events (*.json, named after the file; default: ./events when it exists)' };
 
@@ -95,6 +99,8 @@ export interface Options {
   readonly 'port'?: string;
   readonly 'host'?: string;
   readonly 'watch'?: boolean;
+  readonly 'inspect'?: string;
+  readonly 'inspect-brk'?: string;
   readonly 'template'?: string;
   readonly 'help'?: boolean;
 }
@@ -104,11 +110,14 @@ function optionsOf(command: Command): Record<string, OptionSpec> {
   return { ...(command.assembly ? ASSEMBLY_OPTIONS : {}), ...command.options, help: HELP_OPTION };
 }
 
+/** `--inspect` and `--inspect-brk` take an optional `=PORT`, which parseArgs cannot say. */
+const INSPECT_DEFAULT_PORT = '9229';
+
 function parse(command: Command, argv: string[]): { options: Options; positionals: string[] } {
   const specs = optionsOf(command);
   try {
     const { values, positionals } = parseArgs({
-      args: argv,
+      args: argv.map((a) => (a === '--inspect' || a === '--inspect-brk' ? `${a}=${INSPECT_DEFAULT_PORT}` : a)),
       allowPositionals: true,
       strict: true,
       options: Object.fromEntries(Object.entries(specs).map(([name, o]) => [
@@ -338,6 +347,13 @@ async function invoke(options: Options, positionals: string[]): Promise<number> 
   const repeat = positiveInteger(options, 'repeat');
   const requestsPerMonth = positiveInteger(options, 'requests-per-month') ?? 1_000_000;
   if (options['requests-per-month'] !== undefined && repeat === undefined) throw new CliError('--requests-per-month prices what --repeat N measures: give --repeat too', 2);
+  if (options.watch) return invokeOnChange(options, () => invokeOnce(options, name, given, repeat, requestsPerMonth));
+  return invokeOnce(options, name, given, repeat, requestsPerMonth);
+}
+
+async function invokeOnce(
+  options: Options, name: string, given: string | undefined, repeat: number | undefined, requestsPerMonth: number,
+): Promise<number> {
   const assembly = await loadAssembly(options);
   const fn: FunctionInfo = findFunction(name, assembly.functions);
   if (fn.unsupported) throw new CliError(`${fn.path} cannot run locally: ${fn.unsupported}`);
@@ -352,6 +368,7 @@ async function invoke(options: Options, positionals: string[]): Promise<number> 
     envFile: envFileOf(options),
     arch: archOf(options),
     region: options.region,
+    inspect: inspectOf(options),
     onLog: (entry) => {
       if (!quiet) process.stderr.write(entry.text);
     },
@@ -414,6 +431,15 @@ async function invokeConcurrently(runner: EmulatorRunner, fn: FunctionInfo, even
   const slowest = Math.max(...results.map((r) => r.durationMs));
   say(`ts-lambda: ${fn.path}: ${n - failed} of ${n} returned, ${failed} failed; the slowest took ${slowest.toFixed(1)} ms`);
   return failed > 0 ? 1 : 0;
+}
+
+function inspectOf(options: Options): { port: number; brk: boolean } | undefined {
+  const brk = options['inspect-brk'] !== undefined;
+  if (brk && options.inspect !== undefined) throw new CliError('give --inspect or --inspect-brk, not both', 2);
+  const text = options['inspect-brk'] ?? options.inspect;
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new CliError(`--inspect${brk ? '-brk' : ''}=${text}: give a port number from 0 to 65535`, 2);
+  return { port: Number(text), brk };
 }
 
 /** An option that must be a whole number of at least 1, or undefined when not given. */
@@ -490,6 +516,9 @@ const COMMANDS: readonly Command[] = [
       'requests-per-month': { type: 'string', shown: '--requests-per-month N', help: 'with --repeat: the monthly cost at N requests (default: 1000000)' },
       'concurrency': { ...CONCURRENCY_OPTION, help: `${CONCURRENCY_OPTION.help}; with N > 1 the event is sent N times at once, one result line each` },
       'tenant-id': { type: 'string', shown: '--tenant-id ID', help: 'the tenant of the call, for a function with tenant isolation (context.tenantId; serve: the X-Amz-Tenant-Id header)' },
+      'watch': { type: 'boolean', shown: '--watch', help: 're-synthesize (needs --app) and invoke again with the same event when a source changes' },
+      'inspect': INSPECT_OPTION,
+      'inspect-brk': { type: 'string', shown: '--inspect-brk[=PORT]', help: "the same, stopped before the runtime client's first line" },
     },
     more: FUNCTION_ARG,
     run: (options, positionals) => invoke(options, positionals),
@@ -531,12 +560,14 @@ const COMMANDS: readonly Command[] = [
       host: { type: 'string', shown: '--host HOST', help: 'address to listen on (default: 127.0.0.1)' },
       watch: { type: 'boolean', shown: '--watch', help: 're-synthesize (needs --app) and reload when source files change' },
       concurrency: CONCURRENCY_OPTION,
+      inspect: { ...INSPECT_OPTION, help: 'Node.js functions wait for a debugger, each on its own port from PORT (default 9229) up' },
     },
     run: (options) => serve(options, {
       loadAssembly: () => loadAssembly(options),
       envFile: envFileOf(options),
       arch: archOf(options),
       concurrency: concurrencyOf(options),
+      inspect: inspectOf(options),
       say,
     }),
   },

@@ -8,6 +8,7 @@ import { findNativeFiles } from '../../function/private/native-arch';
 import { bunAssetCommand, FunctionConfig, LambdaEmulator, LogEntry, nodejsCommand, providedCommand, ResponseStreamListener } from '../emulator';
 import { arm64Node, HOST_ARCH, isArm64Elf, qemuPrefix } from './arch';
 import { FunctionInfo } from './assembly';
+import { prepareDebugMaps } from './debug-maps';
 import { EMPTY_ENV_FILE, EnvFile, functionEnvironment } from './env';
 import { CliError } from './errors';
 import { findLocalSdk, prepareTaskRoot } from './task-root';
@@ -58,6 +59,13 @@ export interface RunnerOptions {
   readonly onLog?: (entry: LogEntry) => void;
   /** Messages for people (warnings about the environment, fetching Node.js...). */
   readonly notice: (line: string) => void;
+  /**
+   * Run Node.js functions under the inspector (`--inspect[=PORT]`,
+   * `--inspect-brk`): each function gets its own port from `port` up, one
+   * execution environment at a time.
+   * @default - no inspector
+   */
+  readonly inspect?: { readonly port: number; readonly brk?: boolean };
 }
 
 /** Lambda function names: letters, digits, `-` and `_`, at most 64. */
@@ -67,8 +75,11 @@ function lambdaName(fn: FunctionInfo): string {
 }
 
 /** The emulator's configuration of `fn`, or a CliError when it cannot run here. */
-export function functionConfig(fn: FunctionInfo, options: RunnerOptions): FunctionConfig {
+export function functionConfig(fn: FunctionInfo, options: RunnerOptions, inspectPort?: number): FunctionConfig {
   if (fn.unsupported || !fn.codeDir) throw new CliError(`${fn.path} cannot run locally: ${fn.unsupported ?? 'it has no code folder'}`);
+  if (options.inspect && !fn.runtime.startsWith('nodejs')) {
+    throw new CliError(`${fn.path} runs on ${fn.runtime}: --inspect debugs the Node.js runtimes (nodejs*.x) only`, 2);
+  }
   const region = options.region ?? 'us-east-1';
   const env = functionEnvironment(fn, options.all, options.envFile ?? EMPTY_ENV_FILE, region);
   const names = Object.keys(env.unresolved);
@@ -95,8 +106,9 @@ export function functionConfig(fn: FunctionInfo, options: RunnerOptions): Functi
         + 'node_modules to stand in for it locally: install the clients it uses (e.g. npm install --save-dev @aws-sdk/client-s3), '
         + 'or bundle them into the asset (bundling.bundleAwsSdk).');
   }
-  const root = prepareTaskRoot(fn.codeDir, layerDirs, sdk, /^nodejs(\d+)/.exec(fn.runtime)?.[1]);
+  const root = prepareTaskRoot(fn.codeDir, layerDirs, sdk, /^nodejs(\d+)/.exec(fn.runtime)?.[1], options.inspect ? 'inspect' : undefined);
   const codeDir = root.taskRoot;
+  if (options.inspect) debugMapsNotice(fn, prepareDebugMaps(codeDir, [dirname(fn.codeDir), process.cwd()]), options.notice);
   let command: string[];
   let commandPrefix: readonly string[] | undefined;
   if (nodejs) {
@@ -132,7 +144,22 @@ export function functionConfig(fn: FunctionInfo, options: RunnerOptions): Functi
     applicationLogLevel: fn.logging?.applicationLogLevel,
     logGroupName: fn.logging?.logGroup,
     perEnvironmentConcurrency: options.concurrency ?? templateConcurrency(fn),
+    // inspected: one process per function (one port), one invocation at a time
+    ...(options.inspect
+      ? { inspect: { port: inspectPort ?? options.inspect.port, brk: options.inspect.brk }, maxConcurrency: 1, perEnvironmentConcurrency: undefined }
+      : {}),
   };
+}
+
+/** Says whether breakpoints on the `.ts` lines can bind, and how to make them when they cannot. */
+function debugMapsNotice(fn: FunctionInfo, maps: { maps: number; unmapped: string[] }, notice: (line: string) => void): void {
+  if (maps.maps > 0) {
+    notice(`ts-lambda: ${fn.path}: source map with the project's sources ready for the debugger (breakpoints on .ts lines bind)`);
+    return;
+  }
+  notice(`ts-lambda: ${fn.path}: its asset has no source map, so a debugger sees only the bundle's JavaScript (${maps.unmapped[0] ?? fn.handler}); `
+    + 'breakpoints set on .ts lines will not bind. To debug the TypeScript, set `bundling: { sourceMap: true }` on the TypeScriptFunction '
+    + '(and `minify: false` to see variables by their own names), synthesize again, and run with --inspect again.');
 }
 
 /**
@@ -210,7 +237,13 @@ export class EmulatorRunner implements FunctionRunner {
   public prepare(fn: FunctionInfo): string {
     let name = this.names.get(fn);
     if (!name) {
-      const config = functionConfig(fn, this.options);
+      const inspect = this.options.inspect;
+      const config = functionConfig(fn, this.options, inspect && inspect.port !== 0 ? inspect.port + this.names.size : undefined);
+      if (inspect) {
+        this.options.notice(`ts-lambda: ${fn.path} waits for a debugger on 127.0.0.1:${config.inspect!.port || '<any free port>'}`
+          + `${inspect.brk ? ', stopped before the runtime client\'s first line' : ''} (chrome://inspect, or VS Code "Attach"); `
+          + 'its timeout is suspended while it is paused');
+      }
       this.emulator.addFunction(config);
       name = config.name;
       this.names.set(fn, name);

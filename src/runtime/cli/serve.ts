@@ -21,7 +21,8 @@ import { gatewayError, HttpResponse, mapResponse, mapResponseV1 } from './http/r
 import { Router } from './http/router';
 import { FunctionUrlStream } from './http/url-stream';
 import { EmulatorRunner, FunctionRunner, tenantProblem } from './runner';
-import { SourceWatcher, watchSources } from './watch';
+import { lastSynthReads } from './synth';
+import { SourceWatcher, watchSynthInputs } from './watch';
 
 /** The account id of the local API Gateway (`requestContext.accountId`), the one AWS documentation uses. */
 const ACCOUNT_ID_LOCAL = '123456789012';
@@ -37,6 +38,8 @@ export interface ServeContext {
   /** --concurrency: invocations per execution environment for every function. */
   readonly concurrency?: number;
   readonly say: (line: string) => void;
+  /** `--inspect[=PORT]`: functions wait for a debugger, each on its own port from PORT up. */
+  readonly inspect?: { readonly port: number; readonly brk?: boolean };
 }
 
 export interface ServeOptions {
@@ -323,6 +326,7 @@ export async function serve(options: ServeOptions, ctx: ServeContext): Promise<n
       envFile: ctx.envFile,
       arch: ctx.arch,
       concurrency: ctx.concurrency,
+      inspect: ctx.inspect,
       region,
       onLog: (entry) => process.stderr.write(entry.text),
       notice: ctx.say,
@@ -396,6 +400,13 @@ export async function serve(options: ServeOptions, ctx: ServeContext): Promise<n
     const root = process.cwd();
     let reloading = false;
     let again = false;
+    const watchAgain = () => {
+      watcher?.close();
+      watcher = watchSynthInputs(root, lastSynthReads(), resolve(options.assembly ?? 'cdk.out'), ctx.say, (file) => {
+        ctx.say(`ts-lambda: ${file} changed; re-synthesizing`);
+        void reload();
+      });
+    };
     const reload = async (): Promise<void> => {
       if (reloading) {
         again = true;
@@ -411,6 +422,7 @@ export async function serve(options: ServeOptions, ctx: ServeContext): Promise<n
         if (added.length > 0) ctx.say(`ts-lambda: new HTTP APIs (${added.map((a) => a.path).join(', ')}) are served after a restart`);
         ctx.say('ts-lambda: reloaded');
         announce();
+        watchAgain();
       } catch (err) {
         ctx.say(`ts-lambda: reload failed, still serving the previous version: ${(err as Error).message}`);
       } finally {
@@ -421,11 +433,7 @@ export async function serve(options: ServeOptions, ctx: ServeContext): Promise<n
         }
       }
     };
-    watcher = watchSources(root, [resolve(options.assembly ?? 'cdk.out')], (file) => {
-      ctx.say(`ts-lambda: ${file} changed; re-synthesizing`);
-      void reload();
-    });
-    ctx.say(`ts-lambda: watching ${root} for changes`);
+    watchAgain();
   }
   ctx.say('ts-lambda: ready (Ctrl+C to stop)');
 

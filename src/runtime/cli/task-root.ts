@@ -104,10 +104,14 @@ export function findLocalSdk(from: readonly string[]): LocalSdk | undefined {
  * assets, in the function's order) and, for Node.js runtimes, `sdk`.
  * @param nodeMajor the Node.js major version of the runtime (`22` for nodejs22.x), for `/opt/nodejs/node22/node_modules`
  */
-export function prepareTaskRoot(codeDir: string, layerDirs: readonly string[], sdk: LocalSdk | undefined, nodeMajor?: string): TaskRoot {
+export function prepareTaskRoot(
+  codeDir: string, layerDirs: readonly string[], sdk: LocalSdk | undefined, nodeMajor?: string, variant?: string,
+): TaskRoot {
   const base = taskRootBase();
   const hash = createHash('sha256');
   hash.update(`v1\0${nodeMajor ?? ''}\0${sdk?.nodeModules ?? ''}\0${sdk?.version ?? ''}\0`);
+  // a tree that a run changes (e.g. the source maps of --inspect) is its own
+  if (variant) hash.update(`variant:${variant}\0`);
   for (const dir of [codeDir, ...layerDirs]) {
     hash.update(`${resolve(dir)}\0`);
     listing(dir, '', hash);

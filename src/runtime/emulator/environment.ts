@@ -12,6 +12,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { DebuggerWatch, watchDebugger } from './debugger-watch';
 import { entrypointError, exitError, initTimeoutError, PlatformError, timeoutError } from './errors';
 import { FunctionConfig } from './function-config';
 import { Invocation, InvocationOutcome, newTraceId, ResponseStreamListener } from './invocation';
@@ -130,6 +131,11 @@ export class ExecutionEnvironment {
   private readonly deathListeners: Array<() => void> = [];
   private readonly timeoutMs: number;
   private readonly arn: string;
+  /** with `inspect`: the second inspector session that reports pauses */
+  private debuggerWatch: DebuggerWatch | undefined;
+  /** with `inspect`: when the deadline falls (performance.now()), and the time left while paused */
+  private deadlineAt = 0;
+  private pausedLeftMs: number | undefined;
 
   private readonly fn: FunctionConfig;
 
@@ -216,7 +222,7 @@ export class ExecutionEnvironment {
 
   private async boot(): Promise<void> {
     const address = await this.api.listen();
-    const [file, ...args] = [...(this.fn.commandPrefix ?? []), ...this.fn.command];
+    const [file, ...args] = [...(this.fn.commandPrefix ?? []), ...inspectCommand(this.fn)];
     this.startedAt = performance.now();
     const child = spawn(file, args, {
       cwd: this.fn.codeDir,
@@ -235,6 +241,8 @@ export class ExecutionEnvironment {
     child.on('exit', (code, signal) => {
       this.fail(exitError(this.someRequestId(), code, signal));
     });
+    // a process waiting for a debugger has no init timeout
+    if (this.fn.inspect) return;
     const initTimeout = this.fn.initTimeoutSeconds ?? DEFAULT_INIT_TIMEOUT_SECONDS;
     const timer = setTimeout(() => {
       if (this.initDurationMs === undefined) this.fail(initTimeoutError(this.someRequestId(), initTimeout));
@@ -264,6 +272,10 @@ export class ExecutionEnvironment {
       pending.timer = setTimeout(() => this.deadline(pending), this.timeoutMs);
       return;
     }
+    if (this.fn.inspect) {
+      this.deadlineAt = performance.now() + this.timeoutMs;
+      this.pausedLeftMs = undefined;
+    }
     // the emulator's servers hold the process up anyway; the timer is cleared when the environment dies
     if (this.deadlineTimer) this.deadlineTimer.refresh();
     else this.deadlineTimer = setTimeout(() => this.deadline(), this.timeoutMs);
@@ -287,6 +299,28 @@ export class ExecutionEnvironment {
     const pending = this.single();
     if (!pending || !pending.timed || pending.settling) return;
     this.fail(timeoutError(pending.invocation.requestId, this.timeoutMs / 1000));
+  }
+
+  /**
+   * The inspected process paused (a breakpoint, a `debugger` statement, a
+   * step) or resumed: the deadline of the invocation in progress stops while
+   * it is paused and runs on with the time that was left. (An inspected
+   * function runs one invocation per environment.)
+   */
+  private debuggerPaused(paused: boolean): void {
+    const pending = this.single();
+    const running = pending?.timed === true && !pending.settling;
+    if (paused) {
+      if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+      this.deadlineTimer = undefined;
+      if (running && this.pausedLeftMs === undefined) this.pausedLeftMs = Math.max(0, this.deadlineAt - performance.now());
+    } else if (this.pausedLeftMs !== undefined) {
+      const left = this.pausedLeftMs;
+      this.pausedLeftMs = undefined;
+      if (!running || this.dead) return;
+      this.deadlineAt = performance.now() + left;
+      this.deadlineTimer = setTimeout(() => this.deadline(), left);
+    }
   }
 
   /** The invocation in progress when there is exactly one. */
@@ -388,6 +422,14 @@ export class ExecutionEnvironment {
   }
 
   private output(stream: 'stdout' | 'stderr', chunk: Buffer): void {
+    if (this.fn.inspect && stream === 'stderr' && !this.debuggerWatch) {
+      // Node.js announces its inspector: "Debugger listening on ws://127.0.0.1:9229/<uuid>"
+      const url = /Debugger listening on (ws:\/\/\S+)/.exec(chunk.toString())?.[1];
+      if (url) {
+        this.debuggerWatch = watchDebugger(url, (paused) => this.debuggerPaused(paused));
+        this.deathListeners.push(() => this.debuggerWatch?.close());
+      }
+    }
     const onLog = this.onLog;
     let keep = false;
     for (const pending of this.pending.values()) keep ||= pending.report;
@@ -403,6 +445,7 @@ export class ExecutionEnvironment {
   }
 
   private kill(): void {
+    this.debuggerWatch?.close();
     const child = this.child;
     if (!child || child.pid === undefined) return;
     try {
@@ -412,4 +455,18 @@ export class ExecutionEnvironment {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
   }
+}
+
+/**
+ * The runtime command with the inspector's flag after the Node.js
+ * executable: `--inspect-brk`, or `--inspect-wait` (Node.js 20.15 and 22.2
+ * on), which waits for a debugger before running any JavaScript. (A preload
+ * calling `inspector.waitForDebugger()` instead would miss a debugger that
+ * sends `Runtime.runIfWaitingForDebugger` before the preload runs.)
+ */
+function inspectCommand(fn: FunctionConfig): readonly string[] {
+  const inspect = fn.inspect;
+  if (!inspect) return fn.command;
+  const [node, ...rest] = fn.command;
+  return [node, `--inspect-${inspect.brk ? 'brk' : 'wait'}=${inspect.host ?? '127.0.0.1'}:${inspect.port}`, ...rest];
 }

@@ -30,6 +30,17 @@ export interface FunctionConfig {
    * @default '/var/runtime'
    */
   readonly runtimeDir?: string;
+  /**
+   * Runs a Node.js runtime process under the inspector, listening on
+   * `host:port` (`port` 0: any free port; the process prints its
+   * `ws://` address): it waits for a debugger before loading the handler,
+   * or with `brk` stops on the first line of the runtime client. While
+   * inspected the init timeout does not apply, and the function's timeout
+   * is suspended while the process is paused. Only for `command`s that run
+   * Node.js (`nodejsCommand()`).
+   * @default - no inspector
+   */
+  readonly inspect?: { readonly port: number; readonly host?: string; readonly brk?: boolean };
   /** The function's own environment variables. Lambda's reserved variables win over them. */
   readonly environment?: Readonly<Record<string, string>>;
   /** @default 3 */
