@@ -91,7 +91,16 @@ describe.each([
   const t = testNeeding(...need);
   for (const h of HANDLERS) {
     t(`${h}: same bytes, content type and outcome`, async () => {
-      const [ours, theirs] = [await run(`ours-${h}`), await run(`${prefix}-${h}`)];
+      const ours = await run(`ours-${h}`);
+      let theirs = await run(`${prefix}-${h}`);
+      if (prefix === 'aws' && theirs.result.errorType === 'Runtime.ExitError') {
+        // Seen once, in a CI run on a loaded machine (notAsync, 1 run in about 25):
+        // AWS's client exited with status 1 before it posted anything; not
+        // reproduced in 20 runs since, with or without load. One more try, said
+        // out loud; a second exit fails the comparison below.
+        console.warn(`${h}: AWS's client exited before answering (${theirs.result.payload.toString()}); trying once more`);
+        theirs = await run(`${prefix}-${h}`);
+      }
       expect(comparable(theirs)).toEqual(comparable(ours));
       if (h === 'bytes') expect(theirs.bytes.length).toBeGreaterThan(1_000_000);
       if (h === 'chunks') {
