@@ -5,7 +5,7 @@
  */
 import { runCli } from './helpers';
 
-const COMMANDS = ['list', 'invoke', 'events', 'serve'];
+const COMMANDS = ['list', 'invoke', 'events', 'serve', 'new'];
 
 test('--help lists every command with a summary, on stdout, exit 0', () => {
   const r = runCli(['--help']);
@@ -22,7 +22,7 @@ test('no command: the usage on stderr, exit 2', () => {
 });
 
 test.each([
-  ['invoke', ['--event FILE', '--example NAME', '--assembly DIR'], ['--port', '--watch']],
+  ['invoke', ['--event FILE', '--example NAME', '--watch', '--inspect[=PORT]', '--assembly DIR'], ['--port', '--host']],
   ['serve', ['--port N', '--host HOST', '--watch', '--assembly DIR'], ['--event', '--example']],
   ['list', ['--json', '--assembly DIR'], ['--event', '--port']],
   ['events', ['--json', '--events-dir DIR', '--set PATH=VALUE', '--function FN', '--assembly DIR', 'eventbridge'], ['--port', '--event FILE', '--env-file', '--arch']],
