@@ -3,10 +3,12 @@
  * does not match the project's testMatch): one test that needs the
  * prefetched Bun engine, with XDG_CACHE_HOME pointing at an empty folder.
  */
-import { needs, testNeeding } from '../external-tool';
+import { existsSync } from 'node:fs';
+import { needs, prefetchedBun, testNeeding } from '../external-tool';
 
 testNeeding(needs.bun('x64'))('needs the prefetched Bun engine', () => {
-  expect(true).toBe(true);
+  // runs only where the engine is: the helper must not let it run without it
+  expect(existsSync(prefetchedBun('x64'))).toBe(true);
 });
 
 test('an ordinary test next to it', () => {
