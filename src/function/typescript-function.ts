@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { BundlingOptions } from './bundling-options';
 import { buildBundle, BundlePlan, BundleResult, cachedBundle, canShareBuild, planBundle } from './private/bundler';
 import { buildPendingBundles, deferBundle, PendingBundleCode } from './private/deferred-bundles';
-import { checkKnownKeys } from './private/known-props';
+import { checkKnownKeys, OWN_KEYS } from './private/known-props';
 import { cacheDirFor, findProjectRoot } from './private/project';
 import { reportLine } from './private/report';
 import { FunctionRuntime } from './runtime';
@@ -53,6 +53,16 @@ export interface TypeScriptFunctionProps extends lambda.FunctionOptions {
    */
   readonly logGroupRetention?: logs.RetentionDays;
 }
+
+/** True when A and B are the same set of keys. */
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/**
+ * The unknown-prop check (private/known-props.ts) lists the props above by
+ * name; this fails to compile when a prop is added or removed here and not
+ * there.
+ */
+const OWN_KEYS_MATCH_PROPS: SameKeys<keyof typeof OWN_KEYS, Exclude<keyof TypeScriptFunctionProps, keyof lambda.FunctionOptions>> = true;
+void OWN_KEYS_MATCH_PROPS;
 
 /**
  * A Lambda function written in TypeScript (or JavaScript), bundled with

@@ -4,11 +4,10 @@
  * deny, missing identity, cache hit, errors), function URLs, a port in use,
  * and `--watch` reloading after a source change. Every server is stopped.
  */
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, runCli, Served, startServe, synthApp, watchProject } from './helpers';
+import { runCli, Served, startServe, synthApp, watchProject } from './helpers';
 
 interface Reply {
   readonly status: number;

@@ -4,7 +4,6 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { editDistance } from '../../private/edit-distance';
 import { propError } from '../../private/errors';
 import type { BundlingOptions } from '../bundling-options';
-import type { TypeScriptFunctionProps } from '../typescript-function';
 
 /**
  * Every key of T, as an object literal: TypeScript refuses a literal that
@@ -37,9 +36,14 @@ const BUNDLING_KEYS: EveryKey<BundlingOptions> = {
   report: true,
 };
 
-const OWN_KEYS: EveryKey<Omit<TypeScriptFunctionProps, keyof lambda.FunctionOptions>> = {
+/**
+ * TypeScriptFunction's own props (those not in `lambda.FunctionOptions`).
+ * typescript-function.ts, where the props are declared, checks at compile
+ * time that this list and its props interface name the same keys.
+ */
+export const OWN_KEYS = {
   entry: true, handler: true, runtime: true, bundling: true, logGroupRetention: true,
-};
+} as const;
 
 const FUNCTION_OPTIONS_KEYS: EveryKey<lambda.FunctionOptions> = {
   description: true,
