@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import { CliError } from './errors';
 import { lastSynthReads } from './synth';
-import { SourceWatcher, watchSynthInputs } from './watch';
+import { oneAtATime, SourceWatcher, watchSynthInputs } from './watch';
 
 export interface InvokeWatchOptions {
   readonly app?: string;
@@ -23,16 +23,9 @@ export async function invokeOnChange(options: InvokeWatchOptions, once: () => Pr
   const assembly = resolve(options.assembly ?? 'cdk.out');
   let code = 0;
   let watcher: SourceWatcher | undefined;
-  let running = false;
-  let again = false;
   let changedAt: number | undefined;
 
-  const round = async (): Promise<void> => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
+  const round = oneAtATime(async () => {
     try {
       code = await once();
     } catch (err) {
@@ -48,12 +41,7 @@ export async function invokeOnChange(options: InvokeWatchOptions, once: () => Pr
       void round();
     });
     say('ts-lambda: waiting for changes (Ctrl+C to stop)');
-    running = false;
-    if (again) {
-      again = false;
-      await round();
-    }
-  };
+  });
 
   await round();
   await new Promise<void>((done) => {

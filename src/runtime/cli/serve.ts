@@ -22,7 +22,7 @@ import { Router } from './http/router';
 import { FunctionUrlStream } from './http/url-stream';
 import { EmulatorRunner, FunctionRunner, tenantProblem } from './runner';
 import { lastSynthReads } from './synth';
-import { SourceWatcher, watchSynthInputs } from './watch';
+import { oneAtATime, SourceWatcher, watchSynthInputs } from './watch';
 
 /** The account id of the local API Gateway (`requestContext.accountId`), the one AWS documentation uses. */
 const ACCOUNT_ID_LOCAL = '123456789012';
@@ -398,8 +398,6 @@ export async function serve(options: ServeOptions, ctx: ServeContext): Promise<n
   let watcher: SourceWatcher | undefined;
   if (options.watch) {
     const root = process.cwd();
-    let reloading = false;
-    let again = false;
     const watchAgain = () => {
       watcher?.close();
       watcher = watchSynthInputs(root, lastSynthReads(), resolve(options.assembly ?? 'cdk.out'), ctx.say, (file) => {
@@ -407,12 +405,7 @@ export async function serve(options: ServeOptions, ctx: ServeContext): Promise<n
         void reload();
       });
     };
-    const reload = async (): Promise<void> => {
-      if (reloading) {
-        again = true;
-        return;
-      }
-      reloading = true;
+    const reload = oneAtATime(async () => {
       try {
         const next = await start(await ctx.loadAssembly());
         const old = gateway;
@@ -425,14 +418,8 @@ export async function serve(options: ServeOptions, ctx: ServeContext): Promise<n
         watchAgain();
       } catch (err) {
         ctx.say(`ts-lambda: reload failed, still serving the previous version: ${(err as Error).message}`);
-      } finally {
-        reloading = false;
-        if (again) {
-          again = false;
-          void reload();
-        }
       }
-    };
+    });
     watchAgain();
   }
   ctx.say('ts-lambda: ready (Ctrl+C to stop)');

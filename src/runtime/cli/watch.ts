@@ -130,3 +130,30 @@ export function watchSynthInputs(
   say(`ts-lambda: the synth recorded no files it read (an app not run by Node.js?); watching every folder under ${root}`);
   return watchSources(root, [assembly], onChange);
 }
+
+/**
+ * `run` made safe to call from file events: one run at a time, and the
+ * calls that come during a run make one more run after it (three saves
+ * during a synth give one more synth, not three).
+ */
+export function oneAtATime(run: () => Promise<void>): () => Promise<void> {
+  let running = false;
+  let again = false;
+  const call = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      await run();
+    } finally {
+      running = false;
+    }
+    if (again) {
+      again = false;
+      await call();
+    }
+  };
+  return call;
+}
