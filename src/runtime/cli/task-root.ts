@@ -32,7 +32,7 @@
 import { createHash } from 'node:crypto';
 import {
   copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync,
-  renameSync, rmSync, symlinkSync,
+  renameSync, rmSync, statSync, symlinkSync, utimesSync,
 } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -118,9 +118,13 @@ export function prepareTaskRoot(
   }
   const dir = join(base, hash.digest('hex').slice(0, 32));
   const result = { taskRoot: join(dir, 'task'), optDir: join(dir, 'opt'), runtimeDir: join(dir, 'runtime') };
-  if (existsSync(dir)) return result;
+  if (existsSync(dir)) {
+    markUsed(dir);
+    return result;
+  }
 
   mkdirSync(base, { recursive: true, mode: 0o700 });
+  pruneTaskRoots(base);
   const work = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {
     mkdirSync(work);
@@ -156,6 +160,50 @@ export function prepareTaskRoot(
     throw err;
   }
   return result;
+}
+
+/** A tree not used for this long is removed when another tree is built. */
+export const TASK_ROOT_MAX_IDLE_MS = 7 * 24 * 3600 * 1000;
+/** A half-built tree (`<key>.tmp-...`) this old belongs to a run that died. */
+const UNFINISHED_MAX_AGE_MS = 3600 * 1000;
+
+/**
+ * Records that a tree was used now (its folder's mtime), at most once an
+ * hour, so that warm runs do not write on every invocation.
+ */
+function markUsed(dir: string): void {
+  try {
+    const now = Date.now();
+    if (now - statSync(dir).mtimeMs > 3600 * 1000) utimesSync(dir, now / 1000, now / 1000);
+  } catch {
+    // another run removed it meanwhile: the next run builds it again
+  }
+}
+
+/**
+ * Removes the trees of `base` not used for TASK_ROOT_MAX_IDLE_MS (a tree
+ * copied across devices costs space, and every tree costs inodes) and the
+ * half-built ones of runs that died. Only folders named as this module
+ * names them are touched.
+ */
+export function pruneTaskRoots(base: string, now = Date.now()): void {
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const tree = /^[0-9a-f]{32}$/.test(name);
+    const unfinished = /^[0-9a-f]{32}\.tmp-/.test(name);
+    if (!tree && !unfinished) continue;
+    try {
+      const age = now - statSync(join(base, name)).mtimeMs;
+      if (age > (tree ? TASK_ROOT_MAX_IDLE_MS : UNFINISHED_MAX_AGE_MS)) rmSync(join(base, name), { recursive: true, force: true });
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
 }
 
 /** Feeds the file listing of `dir` (names, kinds, sizes, mtimes) into `hash`. */
