@@ -27,8 +27,11 @@
  * (whatever the invocation's status), DEBUG and INFO keep them. The guide's
  * event-to-level table lists further records (e.g. for init and runtime
  * completion) that this emulator does not write at any level. Lambda gives
- * the runtime only the application level (`AWS_LAMBDA_LOG_LEVEL`); the
- * system level is applied here, outside the function's process.
+ * the runtime only the application level ("Lambda sets the application log
+ * level in the runtime using the AWS_LAMBDA_LOG_LEVEL environment variable",
+ * https://aws.amazon.com/blogs/compute/introducing-advanced-logging-controls-for-aws-lambda-functions/;
+ * AWS's client, aws-lambda-ric 4.0.2, reads no other level): the system
+ * level is applied here, outside the function's process.
  */
 import { FunctionConfig } from './function-config';
 
