@@ -21,12 +21,15 @@
  *
  * System log level (JSON only;
  * https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html):
- * DEBUG (most detail), INFO, WARN (least detail); "Lambda sends logs at that
- * level and lower" and, at the default INFO, "automatically sends 'start' and
- * 'report' log messages". Start and report are INFO records: WARN drops them
- * (whatever the invocation's status), DEBUG and INFO keep them. The guide's
- * event-to-level table lists further records (e.g. for init and runtime
- * completion) that this emulator does not write at any level. Lambda gives
+ * DEBUG (most detail), INFO, WARN (least detail); Lambda sends the records
+ * of the selected level and of the levels with less detail, and at the
+ * default INFO it sends the "start" and "report" messages (the page's wording
+ * was read in its China-region edition, docs.amazonaws.cn, same path). Start
+ * and report are thus INFO records: WARN drops them (whatever the
+ * invocation's status), DEBUG and INFO keep them. The page also maps every
+ * other system event to a level (its "event mapping for system log levels"
+ * section, which could not be read here): no other record is written, at
+ * any level. Lambda gives
  * the runtime only the application level ("Lambda sets the application log
  * level in the runtime using the AWS_LAMBDA_LOG_LEVEL environment variable",
  * https://aws.amazon.com/blogs/compute/introducing-advanced-logging-controls-for-aws-lambda-functions/;
