@@ -50,6 +50,21 @@ function synth(): string {
     tenancyConfig: lambda.TenancyConfig.PER_TENANT,
     logGroup: new logs.LogGroup(stack, 'TenantLogs', { logGroupName: '/custom/tenants' }),
   });
+  // LogFormat JSON, SystemLogLevel DEBUG: the platform's records as JSON
+  new lambda.Function(stack, 'Debugged', {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromAsset(SETTINGS),
+    memorySize: 512,
+    loggingFormat: lambda.LoggingFormat.JSON,
+    systemLogLevelV2: lambda.SystemLogLevel.DEBUG,
+  });
+  // the default Text format: START, END and REPORT lines
+  new lambda.Function(stack, 'Plain', {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromAsset(SETTINGS),
+  });
   app.synth();
   return outdir;
 }
@@ -72,9 +87,13 @@ describe('list: NOTE column', () => {
     expect(tenants).toContain('tenant isolation: invoke with --tenant-id');
     expect(tenants).toContain('TracingConfig Active');
     expect(tenants).toContain('EphemeralStorage: /tmp is this machine\'s, its 1024 MB size is not enforced');
-    expect(tenants).toContain('LoggingConfig: START, END and REPORT are text lines, not JSON records; SystemLogLevel WARN is not applied');
-    // its log group's name is in the template: honoured, so not noted
-    expect(tenants).not.toContain('generated name');
+    // JSON platform records and SystemLogLevel WARN are honoured, and so is its
+    // log group's name (in the template): no LoggingConfig note at all
+    expect(tenants).not.toContain('LoggingConfig');
+    expect(managed).not.toContain('START, END and REPORT');
+    const debugged = run.stdout.split('\n').find((l) => l.startsWith('Settings/Debugged'))!;
+    expect(debugged).toContain('LoggingConfig: SystemLogLevel DEBUG: only the INFO records (platform.start, platform.report) are written');
+    expect(run.stdout.split('\n').find((l) => l.startsWith('Settings/Plain'))).not.toContain('LoggingConfig');
     const json = JSON.parse(runCli(['list', '--assembly', assembly, '--json']).stdout);
     expect(json.find((f: any) => f.path === 'Settings/Tenants').notes).toEqual(expect.arrayContaining([expect.stringMatching(/^TracingConfig Active/)]));
   });
@@ -133,8 +152,54 @@ describe('LoggingConfig and TenancyConfig', () => {
     expect(result).toMatchObject({ tenantId: 'blue-tenant', storeTenantId: 'blue-tenant', logFormat: 'JSON', logLevel: 'WARN', logGroup: '/custom/tenants' });
     expect(result.traceId).toMatch(/^Root=1-/);
     const lines = run.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    // SystemLogLevel WARN: no platform.start or platform.report record, and no text line in their place
     expect(lines).toEqual([expect.objectContaining({ level: 'WARN', message: 'a warn line', tenantId: 'blue-tenant' })]);
+    expect(run.stderr).not.toMatch(/RequestId:/);
   });
+
+  test('invoke, LogFormat JSON and SystemLogLevel DEBUG: START and REPORT are platform.start and platform.report records', () => {
+    const run = runCli(['invoke', 'Debugged', '--assembly', assembly]);
+    expect(run.code).toBe(0);
+    const records = run.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const platform = records.filter((r) => String(r.type).startsWith('platform.'));
+    expect(platform.map((r) => r.type)).toEqual(['platform.start', 'platform.report']);
+    const [start, report] = platform;
+    expect(start.record).toEqual({ requestId: expect.stringMatching(/^[0-9a-f-]{36}$/), version: '$LATEST' });
+    expect(start.time).toMatch(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/);
+    expect(report.record.requestId).toBe(start.record.requestId);
+    expect(report.record.status).toBe('success');
+    const m = report.record.metrics;
+    expect(m.memorySizeMB).toBe(512);
+    for (const key of ['durationMs', 'billedDurationMs', 'maxMemoryUsedMB', 'initDurationMs']) expect(typeof m[key]).toBe('number');
+    // the function's own (application) records are there as before
+    expect(records.filter((r) => r.level).map((r) => r.message)).toEqual(['an info line', 'a warn line']);
+    expect(run.stderr).not.toMatch(/(START|END|REPORT) RequestId/);
+  });
+
+  test('invoke, Text format: the START, END and REPORT lines as before', () => {
+    const run = runCli(['invoke', 'Plain', '--assembly', assembly]);
+    expect(run.code).toBe(0);
+    const id = /^START RequestId: ([0-9a-f-]{36}) Version: \$LATEST$/m.exec(run.stderr)?.[1];
+    expect(id).toBeDefined();
+    expect(run.stderr).toContain(`\nEND RequestId: ${id}\n`);
+    expect(run.stderr).toMatch(new RegExp(`\nREPORT RequestId: ${id}\\tDuration: [\\d.]+ ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: [\\d.]+ ms\\t\n`));
+    expect(run.stderr).not.toContain('platform.');
+  });
+
+  test('serve: the JSON records of each request on its log, with the request id of the invocation', async () => {
+    const served = await startServe(['--assembly', assembly, '--port', '0']);
+    try {
+      const res = await fetch(`${served.url}/lambda-url/Debugged/`, { method: 'POST', body: '{}' });
+      expect(res.status).toBe(200);
+      const reports = () => served.stderr().split('\n').filter((l) => l.startsWith('{"time"')).map((l) => JSON.parse(l)).filter((r) => r.type === 'platform.report');
+      for (let i = 0; i < 100 && reports().length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      const starts = served.stderr().split('\n').filter((l) => l.includes('"type":"platform.start"')).map((l) => JSON.parse(l));
+      expect(starts).toHaveLength(1);
+      expect(reports()).toEqual([expect.objectContaining({ record: expect.objectContaining({ requestId: starts[0].record.requestId, status: 'success' }) })]);
+    } finally {
+      await served.stop();
+    }
+  }, 60_000);
 
   test('a function with tenant isolation needs a tenant id; one without takes none', () => {
     const missing = runCli(['invoke', 'Tenants', '--assembly', assembly]);

@@ -432,9 +432,12 @@ function readSettings(p: Record<string, any>, resources: Record<string, Resource
     const logGroup = logGroupName(lc.LogGroup, resources);
     logging = { format, applicationLogLevel: str(lc.ApplicationLogLevel), systemLogLevel: str(lc.SystemLogLevel), logGroup };
     const unhonoured: string[] = [];
-    if (format === 'JSON') unhonoured.push('START, END and REPORT are text lines, not JSON records');
-    const system = logging.systemLogLevel?.toUpperCase();
-    if (system && system !== 'INFO' && system !== 'DEBUG') unhonoured.push(`SystemLogLevel ${system} is not applied`);
+    // JSON: START and REPORT are platform.start and platform.report records,
+    // dropped at SystemLogLevel WARN (the emulator's platform-log.ts); Lambda's
+    // records of other levels are not written
+    if (format === 'JSON' && logging.systemLogLevel?.toUpperCase() === 'DEBUG') {
+      unhonoured.push('SystemLogLevel DEBUG: only the INFO records (platform.start, platform.report) are written');
+    }
     if (lc.LogGroup !== undefined && logGroup === undefined) unhonoured.push('its LogGroup has a generated name, so AWS_LAMBDA_LOG_GROUP_NAME is /aws/lambda/<name>');
     if (unhonoured.length > 0) notes.push(`LoggingConfig: ${unhonoured.join('; ')}`);
   }

@@ -142,6 +142,7 @@ export function functionConfig(fn: FunctionInfo, options: RunnerOptions, inspect
     region,
     logFormat: fn.logging?.format,
     applicationLogLevel: fn.logging?.applicationLogLevel,
+    systemLogLevel: fn.logging?.systemLogLevel,
     logGroupName: fn.logging?.logGroup,
     perEnvironmentConcurrency: options.concurrency ?? templateConcurrency(fn),
     // inspected: one process per function (one port), one invocation at a time

@@ -22,12 +22,13 @@ import { Http1Server, sendJson } from './http1-server';
 import { handleInvoke, InvokeTarget } from './invoke-api';
 import { MAX_REQUEST_BYTES } from './limits';
 import { LogListener } from './log-capture';
+import { systemLogLevelOf } from './platform-log';
 
 export interface EmulatorOptions {
   readonly functions: readonly FunctionConfig[];
   /** Port of the Invoke API on 127.0.0.1. @default 0 (any free port) */
   readonly port?: number;
-  /** Receives every chunk of function output and the START/END/REPORT lines. @default - dropped */
+  /** Receives every chunk of function output and the platform's lines (START/END/REPORT, or JSON records). @default - dropped */
   readonly onLog?: LogListener;
 }
 
@@ -69,6 +70,8 @@ export class LambdaEmulator implements InvokeTarget {
 
   /** Adds (or replaces, for new invocations) a function. */
   public addFunction(fn: FunctionConfig): void {
+    // a bad setting is told now, not at the first invocation
+    systemLogLevelOf(fn);
     const old = this.pools.get(fn.name);
     this.pools.set(fn.name, new FunctionPool(fn, this.options.onLog));
     if (old) void old.close();

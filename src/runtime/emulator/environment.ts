@@ -19,6 +19,7 @@ import { Invocation, InvocationOutcome, newTraceId, ResponseStreamListener } fro
 import { ACCOUNT_ID, DEFAULT_INIT_TIMEOUT_SECONDS, DEFAULT_MEMORY_MB, DEFAULT_REGION, DEFAULT_TIMEOUT_SECONDS } from './limits';
 import { LogListener, LogTail } from './log-capture';
 import { PeakRss } from './memory';
+import { PlatformLog } from './platform-log';
 import { lambdaEnvironment } from './process-env';
 import { RuntimeApi } from './runtime-api';
 
@@ -138,10 +139,13 @@ export class ExecutionEnvironment {
   private pausedLeftMs: number | undefined;
 
   private readonly fn: FunctionConfig;
+  /** START/END/REPORT lines or JSON records, by log format and system log level */
+  private readonly platform: PlatformLog;
 
   private constructor(config: FunctionConfig, private readonly onLog?: LogListener) {
     const fn = { ...config, codeDir: resolvePath(config.codeDir) };
     this.fn = fn;
+    this.platform = new PlatformLog(fn);
     this.timeoutMs = (fn.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
     this.arn = `arn:aws:lambda:${fn.region ?? DEFAULT_REGION}:${ACCOUNT_ID}:function:${fn.name}`;
     this.capacity = Math.max(1, fn.perEnvironmentConcurrency ?? 1);
@@ -207,7 +211,7 @@ export class ExecutionEnvironment {
       const pending: Pending = { invocation, resolve, reject, cold, report };
       this.pending.set(invocation.requestId, pending);
       this.logRequestId = this.pending.size === 1 ? invocation.requestId : undefined;
-      if (report) this.platformLog(`START RequestId: ${invocation.requestId} Version: $LATEST\n`, invocation.requestId);
+      if (report) this.platformLog(this.platform.start(invocation.requestId), invocation.requestId);
       if (this.failure) return this.finish(pending, this.failureOutcome());
       this.api.deliver(invocation);
     });
@@ -396,13 +400,10 @@ export class ExecutionEnvironment {
     // one pread of /proc/<pid>/status, only when someone reads the figure
     const maxMemoryUsedMB = pending.report ? this.memory?.read() : undefined;
     if (pending.report) {
-      this.platformLog(`END RequestId: ${invocation.requestId}\n`, invocation.requestId);
-      this.platformLog(
-        `REPORT RequestId: ${invocation.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billedDurationMs} ms\t`
-        + `Memory Size: ${memorySizeMB} MB\tMax Memory Used: ${maxMemoryUsedMB ?? '-'} MB\t`
-        + (initDurationMs !== undefined ? `Init Duration: ${initDurationMs.toFixed(2)} ms\t` : '') + '\n',
-        invocation.requestId,
-      );
+      const errorType = outcome.kind === 'error' ? outcome.errorType : undefined;
+      this.platformLog(this.platform.end({
+        requestId: invocation.requestId, durationMs, billedDurationMs, memorySizeMB, maxMemoryUsedMB, initDurationMs, errorType,
+      }), invocation.requestId);
     }
     pending.resolve({
       requestId: invocation.requestId,
@@ -439,9 +440,12 @@ export class ExecutionEnvironment {
     onLog?.({ functionName: this.fn.name, instanceId: this.instanceId, requestId: this.logRequestId, stream, text });
   }
 
-  private platformLog(text: string, requestId: string): void {
-    this.tail.push(text);
-    this.onLog?.({ functionName: this.fn.name, instanceId: this.instanceId, requestId, stream: 'platform', text });
+  /** Each line goes to the log tail and, as one entry, to the log listener. */
+  private platformLog(lines: readonly string[], requestId: string): void {
+    for (const text of lines) {
+      this.tail.push(text);
+      this.onLog?.({ functionName: this.fn.name, instanceId: this.instanceId, requestId, stream: 'platform', text });
+    }
   }
 
   private kill(): void {

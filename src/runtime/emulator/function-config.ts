@@ -68,6 +68,15 @@ export interface FunctionConfig {
   /** `AWS_LAMBDA_LOG_LEVEL` (JSON format only), e.g. `INFO`. @default 'INFO' with JSON */
   readonly applicationLogLevel?: string;
   /**
+   * `LoggingConfig.SystemLogLevel` (JSON format only): `DEBUG`, `INFO` or
+   * `WARN`. With JSON the platform's START and REPORT are JSON records
+   * (`platform.start`, `platform.report`), written at DEBUG and INFO and
+   * dropped at WARN (see platform-log.ts). Not given to the runtime: Lambda
+   * sets only the application level (`AWS_LAMBDA_LOG_LEVEL`).
+   * @default 'INFO'
+   */
+  readonly systemLogLevel?: string;
+  /**
    * Invocations one execution environment runs at once, as for a function on
    * a capacity provider (Lambda Managed Instances, `PerExecutionEnvironmentMaxConcurrency`):
    * sets `AWS_LAMBDA_MAX_CONCURRENCY` and `AWS_LAMBDA_INITIALIZATION_TYPE=lambda-managed-instances`,

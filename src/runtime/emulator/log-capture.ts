@@ -3,7 +3,7 @@
  * comes, and kept per invocation for `X-Amz-Log-Type: Tail` (the last 4 KB).
  */
 
-/** A piece of output of a function, or a platform line (START, END, REPORT). */
+/** A piece of output of a function, or a platform line (START, END, REPORT; with the JSON log format a `platform.*` record). */
 export interface LogEntry {
   readonly functionName: string;
   /** Which execution environment (process) wrote it. */
