@@ -1,7 +1,8 @@
 /**
  * Differential test of the handler contract: the same handlers, run through
  * the emulator by our runtime interface client and by AWS's own client for
- * the runtime (aws-lambda-ric 3.3.0 for nodejs20.x and nodejs22.x, 4.0.2 for nodejs24.x,
+ * the runtime (aws-lambda-ric 3.3.0 for nodejs20.x and nodejs22.x, 4.0.2 for nodejs24.x
+ * and for nodejs22.x on Lambda Managed Instances, a fourth column: see MANAGED_INSTANCES),
  * built into the cache by scripts/prefetch-aws-ric.sh: they compile native
  * code, so they are not devDependencies), must end the same
  * way: result or error document, the emulator's error type, what the client
