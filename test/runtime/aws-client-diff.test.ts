@@ -1,7 +1,8 @@
 /**
  * Differential test of the handler contract: the same handlers, run through
  * the emulator by our runtime interface client and by AWS's own client for
- * the runtime (aws-lambda-ric 3.3.0 for nodejs20.x and nodejs22.x, 4.0.2 for nodejs24.x,
+ * the runtime (aws-lambda-ric 3.3.0 for nodejs20.x and nodejs22.x, 4.0.2 for nodejs24.x
+ * and for nodejs22.x on Lambda Managed Instances, a fourth column: see MANAGED_INSTANCES),
  * built into the cache by scripts/prefetch-aws-ric.sh: they compile native
  * code, so they are not devDependencies), must end the same
  * way: result or error document, the emulator's error type, what the client
@@ -24,8 +25,28 @@ import { FunctionConfig, InvokeResult, LambdaEmulator, LogEntry, nodejsCommand }
 import { needs, prefetchedAwsRic, testNeeding } from '../helpers/external-tool';
 
 type Runtime = 'nodejs20.x' | 'nodejs22.x' | 'nodejs24.x';
+/**
+ * A column of the comparison: a managed runtime, or nodejs22.x for a function
+ * on a capacity provider (Lambda Managed Instances), where Lambda runs AWS's
+ * client 4.x (aws-lambda-ric 4.0.2 `dist/function/callback-deprecation.js`
+ * has the message of that case, CALLBACK_ERROR_NODEJS22).
+ */
+type Column = Runtime | 'nodejs22.x MI';
 type Client = 'ours' | 'aws';
 const RUNTIMES_ALL: Runtime[] = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'];
+const MI = 'nodejs22.x MI';
+const COLUMNS: Column[] = [...RUNTIMES_ALL, MI];
+/** The managed runtime of a column. */
+const runtimeOf = (column: Column): Runtime => (column === MI ? 'nodejs22.x' : column);
+/**
+ * What a column on Managed Instances adds to each function, for both
+ * clients: `AWS_LAMBDA_MAX_CONCURRENCY` (the emulator's per-environment
+ * concurrency; invocations still go one at a time per function) and one
+ * worker thread (AWS_LAMBDA_NODEJS_WORKER_COUNT, which both clients read:
+ * AWS's would otherwise start 8 per CPU, each loading the handler, and the
+ * number of workers is concurrency.test.ts's subject, not this test's).
+ */
+const MANAGED_INSTANCES: Partial<FunctionConfig> = { perEnvironmentConcurrency: 2, environment: { AWS_LAMBDA_NODEJS_WORKER_COUNT: '1' } };
 
 /** One handler: its task root (under fixtures/) and `_HANDLER`. */
 interface Case {
@@ -136,10 +157,18 @@ const caseName = (c: Case) => `${c.dir.replace(AWS, 'aws')}:${c.handler}${c.logF
 const NEVER_SETTLES_3X = 'an async handler whose promise never settles: ours reports Runtime.NodeJsExit, as AWS\'s 3.x client '
   + 'does after 3.3.0 (its repository\'s src/Runtime.js _setDefaultExitListener, 2025), which the managed runtime follows; '
   + 'the 3.3.0 release on npm still answers null';
-const KNOWN_DIFFERENCES: Record<Runtime, Record<string, string>> = {
+const WORKER_ENDED = 'Managed Instances, the only worker thread ended (an uncaught exception or unhandled rejection, '
+  + 'or process.exit, ends a worker, not the process): ours logs the worker\'s error from the main thread and, its last '
+  + 'worker gone, ends the process (Runtime.ExitError at once, the environment is replaced); AWS\'s 4.0.2 logs nothing '
+  + '(dist/worker/worker-manager.js waitForWorker calls structuredConsole.logError, a no-op in the main thread, whose '
+  + 'console is never patched) and its process outlives its last worker (the native client\'s pending `next`), so the '
+  + 'invocation times out; a dead worker among others (8 per vCPU on Lambda) leaves the process running with either client';
+const KNOWN_DIFFERENCES: Record<Column, Record<string, string>> = {
   'nodejs20.x': { 'contract:index.neverSettlesAsync': NEVER_SETTLES_3X },
   'nodejs22.x': { 'contract:index.neverSettlesAsync': NEVER_SETTLES_3X },
   'nodejs24.x': {},
+  'nodejs22.x MI': Object.fromEntries(['contract:index.uncaughtException', 'contract:index.unhandledRejection', 'contract:index.processExit',
+    'contract:index.unhandledRejection (JSON logs)'].map((name) => [name, WORKER_ENDED])),
 };
 
 /**
@@ -167,19 +196,21 @@ interface TimingExpectation {
   /** init awaited a timer of this many ms */
   readonly initAtLeast?: number;
 }
-const CALLBACK_RUNTIMES: Runtime[] = ['nodejs20.x', 'nodejs22.x'];
-const expecting = (runtimes: Runtime[], expectation: TimingExpectation) => Object.fromEntries(runtimes.map((r) => [r, expectation]));
-/** What the timing fixtures promise, per case and runtime (on nodejs24.x a callback handler fails init). */
-const TIMING_EXPECTED: Record<string, Partial<Record<Runtime, TimingExpectation>>> = {
-  'contract:index.callbackWaitsTimer': expecting(CALLBACK_RUNTIMES, { durationAtLeast: 600 }),
-  'contract:index.callbackNoWait': expecting(CALLBACK_RUNTIMES, { durationBelow: 600 }),
-  'contract:index.awaitsTimer': expecting(RUNTIMES_ALL, { durationAtLeast: 600 }),
-  'contract:index.asyncReturnsWithTimer': expecting(RUNTIMES_ALL, { durationBelow: 600 }),
+/** The columns of AWS's client 3.x (callbacks); the others, 4.x, refuse a callback handler at init. */
+const CALLBACK_COLUMNS: Column[] = ['nodejs20.x', 'nodejs22.x'];
+const RIC4_COLUMNS: Column[] = ['nodejs24.x', MI];
+const expecting = (columns: Column[], expectation: TimingExpectation) => Object.fromEntries(columns.map((c) => [c, expectation]));
+/** What the timing fixtures promise, per case and column (with 4.x a callback handler fails init). */
+const TIMING_EXPECTED: Record<string, Partial<Record<Column, TimingExpectation>>> = {
+  'contract:index.callbackWaitsTimer': expecting(CALLBACK_COLUMNS, { durationAtLeast: 600 }),
+  'contract:index.callbackNoWait': expecting(CALLBACK_COLUMNS, { durationBelow: 600 }),
+  'contract:index.awaitsTimer': expecting(COLUMNS, { durationAtLeast: 600 }),
+  'contract:index.asyncReturnsWithTimer': expecting(COLUMNS, { durationBelow: 600 }),
   // 3.x ignores a plain return value: the answer (null) goes when the event loop is empty; 4.x answers it at once
-  'contract:index.plainReturnsWithTimer': { ...expecting(CALLBACK_RUNTIMES, { durationAtLeast: 600 }), 'nodejs24.x': { durationBelow: 600 } },
-  'contract:index.slowerThanTimeout': expecting(RUNTIMES_ALL, { durationAtLeast: 3000 }),
-  'contract:init-waits.handler': expecting(RUNTIMES_ALL, { initAtLeast: 500 }),
-  'aws:asyncInit.handler': expecting(RUNTIMES_ALL, { initAtLeast: 900 }),
+  'contract:index.plainReturnsWithTimer': { ...expecting(CALLBACK_COLUMNS, { durationAtLeast: 600 }), ...expecting(RIC4_COLUMNS, { durationBelow: 600 }) },
+  'contract:index.slowerThanTimeout': expecting(COLUMNS, { durationAtLeast: 3000 }),
+  'contract:init-waits.handler': expecting(COLUMNS, { initAtLeast: 500 }),
+  'aws:asyncInit.handler': expecting(COLUMNS, { initAtLeast: 900 }),
 };
 
 /** Why two runs of a case disagree in timing, or break its expectation; undefined when they do not. */
@@ -213,14 +244,15 @@ function timingGap(ours: Timing, aws: Timing): number {
   return Math.max(Math.abs(ours.durationMs - aws.durationMs), Math.abs((ours.initDurationMs ?? 0) - (aws.initDurationMs ?? 0)));
 }
 
-/** AWS's clients as scripts/prefetch-aws-ric.sh installs them, per runtime, when both are there. */
-function awsClients(): Record<Runtime, (handler: string) => string[]> | undefined {
+/** AWS's clients as scripts/prefetch-aws-ric.sh installs them, per column (4.x on Managed Instances), when both are there. */
+function awsClients(): Record<Column, (handler: string) => string[]> | undefined {
   const [ric4, ric3] = [prefetchedAwsRic('4.0.2').entry, prefetchedAwsRic('3.3.0').entry];
   if (!ric4 || !ric3) return undefined;
   return {
     'nodejs24.x': () => [process.execPath, ric4],
     'nodejs20.x': (handler) => [process.execPath, ric3, handler],
     'nodejs22.x': (handler) => [process.execPath, ric3, handler],
+    'nodejs22.x MI': () => [process.execPath, ric4],
   };
 }
 
@@ -246,11 +278,12 @@ interface Timing {
   readonly initDurationMs?: number;
 }
 
-const RUNTIMES = RUNTIMES_ALL;
 const outcomes = new Map<string, Outcome>();
 const timings = new Map<string, Timing>();
-const key = (runtime: Runtime, client: Client, index: number) => `${runtime}|${client}|${index}`;
-const fnName = (runtime: Runtime, client: Client, index: number) => `${runtime.replace('.', '_')}-${client}-${index}`;
+const key = (column: Column, client: Client, index: number) => `${column}|${client}|${index}`;
+const fnName = (column: Column, client: Client, index: number) => `${column.replace('.', '_').replace(' ', '_')}-${client}-${index}`;
+/** The column, client and case of each function, by name. */
+const runs = new Map<string, { column: Column; who: Client; index: number }>();
 
 /** Functions per emulator (processes alive at once, at most) and invocations at a time. */
 const BATCH_SIZE = 48;
@@ -265,20 +298,22 @@ if (clients) {
   const exitDir = mkdtempSync(join(tmpdir(), 'ric-diff-exit-'));
 
   const configs: FunctionConfig[] = [];
-  for (const runtime of RUNTIMES) {
+  for (const column of COLUMNS) {
     CASES.forEach((c, index) => {
       for (const who of ['ours', 'aws'] as Client[]) {
-        const name = fnName(runtime, who, index);
+        const name = fnName(column, who, index);
+        runs.set(name, { column, who, index });
         configs.push({
+          ...(column === MI ? MANAGED_INSTANCES : {}),
           name,
           codeDir: join(FIXTURES, c.dir),
           handler: c.handler,
-          runtime,
+          runtime: runtimeOf(column),
           timeoutSeconds: 3,
           logFormat: c.logFormat ?? 'Text',
           // the process's exit status, written when it ends by itself (a kill by the emulator leaves no file)
           commandPrefix: ['/bin/sh', '-c', `"$@"; echo $? > ${join(exitDir, name)}`, 'sh'],
-          command: who === 'ours' ? nodejsCommand({ bootstrap: client.bootstrap }) : clients[runtime](c.handler),
+          command: who === 'ours' ? nodejsCommand({ bootstrap: client.bootstrap }) : clients[column](c.handler),
         });
       }
     });
@@ -309,10 +344,10 @@ if (clients) {
         await new Promise((resolve) => setTimeout(resolve, 400));
       }
       for (const config of batch) {
-        const [runtime, who, index] = config.name.replace('_', '.').split('-') as [Runtime, Client, string];
+        const { column, who, index } = runs.get(config.name)!;
         const entries = logs.filter((l) => l.functionName === config.name);
-        outcomes.set(key(runtime, who, Number(index)), outcome(results.get(config.name)!, entries, join(exitDir, config.name)));
-        timings.set(key(runtime, who, Number(index)), batchTimings.get(config.name)!);
+        outcomes.set(key(column, who, index), outcome(results.get(config.name)!, entries, join(exitDir, config.name)));
+        timings.set(key(column, who, index), batchTimings.get(config.name)!);
       }
       return batchTimings;
     } finally {
@@ -388,23 +423,31 @@ function logRecord(line: string): unknown {
   if (line.startsWith('{')) {
     try {
       const record = JSON.parse(line);
-      return volatile({ ...record, timestamp: undefined, requestId: record.requestId === '-' ? '-' : typeof record.requestId });
+      // a JSON line whose message is a labelled error record (4.x on Managed Instances logs
+      // every line as JSON, `Invoke Error \t{...}` among them)
+      const message = typeof record.message === 'string' ? labelledError(record.message) ?? record.message : record.message;
+      return volatile({ ...record, message, timestamp: undefined, requestId: record.requestId === '-' ? '-' : typeof record.requestId });
     } catch {
       return line;
     }
   }
   const [, requestId, level, message] = /^\S+\t([^\t]*)\t([A-Z]+)\t([\s\S]*)$/.exec(line) ?? [];
   if (level === undefined) return normalize(line);
-  const labelled = /^([A-Za-z ]+) \t(\{[\s\S]*\})$/.exec(message);
   const id = /^[0-9a-f-]{36}$/.test(requestId) ? '<request id>' : requestId;
-  if (labelled) {
-    try {
-      return { requestId: id, level, label: labelled[1], error: volatile(JSON.parse(labelled[2])) };
-    } catch {
-      // not JSON after all
-    }
-  }
+  const labelled = labelledError(message);
+  if (labelled) return { requestId: id, level, ...labelled };
   return { requestId: id, level, message: normalize(message.split('\r')[0]) };
+}
+
+/** `Label \t{error record}` (a client's `Invoke Error`, `Init Error`...): the label and the record, or undefined. */
+function labelledError(message: string): { label: string; error: unknown } | undefined {
+  const labelled = /^([A-Za-z ]+) \t(\{[\s\S]*\})$/.exec(message);
+  if (!labelled) return undefined;
+  try {
+    return { label: labelled[1], error: volatile(JSON.parse(labelled[2])) };
+  } catch {
+    return undefined; // not JSON after all
+  }
 }
 
 /** Replaces what differs from run to run, or names a client's own files, in a value. */
@@ -430,8 +473,8 @@ function normalize(text: string): string {
     .replace(/\n- <client>/g, '');
 }
 
-describe.each(RUNTIMES)('%s: our client agrees with AWS\'s', (runtime) => {
-  const known = KNOWN_DIFFERENCES[runtime];
+describe.each(COLUMNS)('%s: our client agrees with AWS\'s', (column) => {
+  const known = KNOWN_DIFFERENCES[column];
   testWithAwsClients(`every case (${CASES.length}), in outcome and timing, or it is a known difference`, async () => {
     const disagreements: string[] = [];
     const stillKnown: string[] = [];
@@ -440,8 +483,8 @@ describe.each(RUNTIMES)('%s: our client agrees with AWS\'s', (runtime) => {
     /** the timing of both runs of each case that agrees (the attempt that did) */
     const agreedTiming = new Map<number, { ours: Timing; aws: Timing }>();
     CASES.forEach((c, index) => {
-      const ours = outcomes.get(key(runtime, 'ours', index));
-      const aws = outcomes.get(key(runtime, 'aws', index));
+      const ours = outcomes.get(key(column, 'ours', index));
+      const aws = outcomes.get(key(column, 'aws', index));
       expect(ours).toBeDefined();
       expect(aws).toBeDefined();
       const same = JSON.stringify(ours) === JSON.stringify(aws);
@@ -449,18 +492,18 @@ describe.each(RUNTIMES)('%s: our client agrees with AWS\'s', (runtime) => {
       if (!same && !(name in known)) disagreements.push(`${name}\n  ours: ${JSON.stringify(ours)}\n  AWS:  ${JSON.stringify(aws)}`);
       if (same && name in known) stillKnown.push(name);
       if (!same) return;
-      const timing = { ours: timings.get(key(runtime, 'ours', index))!, aws: timings.get(key(runtime, 'aws', index))! };
-      const problem = timingProblem(timing.ours, timing.aws, TIMING_EXPECTED[name]?.[runtime]);
+      const timing = { ours: timings.get(key(column, 'ours', index))!, aws: timings.get(key(column, 'aws', index))! };
+      const problem = timingProblem(timing.ours, timing.aws, TIMING_EXPECTED[name]?.[column]);
       if (problem) untimely.set(index, problem);
       else agreedTiming.set(index, timing);
     });
     // a timing disagreement is checked again with new processes (see TIMING_ATTEMPTS)
     const reruns = [...untimely.keys()].map((index) => caseName(CASES[index]));
     for (let attempt = 2; attempt <= TIMING_ATTEMPTS && untimely.size; attempt++) {
-      const again = await rerun([...untimely.keys()].flatMap((index) => [fnName(runtime, 'ours', index), fnName(runtime, 'aws', index)]));
+      const again = await rerun([...untimely.keys()].flatMap((index) => [fnName(column, 'ours', index), fnName(column, 'aws', index)]));
       for (const index of [...untimely.keys()]) {
-        const timing = { ours: again.get(fnName(runtime, 'ours', index))!, aws: again.get(fnName(runtime, 'aws', index))! };
-        const problem = timingProblem(timing.ours, timing.aws, TIMING_EXPECTED[caseName(CASES[index])]?.[runtime]);
+        const timing = { ours: again.get(fnName(column, 'ours', index))!, aws: again.get(fnName(column, 'aws', index))! };
+        const problem = timingProblem(timing.ours, timing.aws, TIMING_EXPECTED[caseName(CASES[index])]?.[column]);
         if (problem) {
           untimely.set(index, `${untimely.get(index)}\n  attempt ${attempt}: ${problem}`);
         } else {
@@ -472,17 +515,17 @@ describe.each(RUNTIMES)('%s: our client agrees with AWS\'s', (runtime) => {
     const timingDisagreements = [...untimely].map(([index, problem]) => `${caseName(CASES[index])} (timing, ${TIMING_ATTEMPTS} attempts)\n  ${problem}`);
     if (process.env.TS_LAMBDA_DIFF_REPORT) {
       // a development aid: every outcome and timing of both clients, to read the differences in full
-      writeFileSync(`${process.env.TS_LAMBDA_DIFF_REPORT}.${runtime}.json`, JSON.stringify(CASES.map((c, index) => ({
+      writeFileSync(`${process.env.TS_LAMBDA_DIFF_REPORT}.${column.replace(' ', '_')}.json`, JSON.stringify(CASES.map((c, index) => ({
         case: caseName(c),
-        ours: outcomes.get(key(runtime, 'ours', index)),
-        aws: outcomes.get(key(runtime, 'aws', index)),
-        timing: agreedTiming.get(index) ?? { ours: timings.get(key(runtime, 'ours', index)), aws: timings.get(key(runtime, 'aws', index)) },
+        ours: outcomes.get(key(column, 'ours', index)),
+        aws: outcomes.get(key(column, 'aws', index)),
+        timing: agreedTiming.get(index) ?? { ours: timings.get(key(column, 'ours', index)), aws: timings.get(key(column, 'aws', index)) },
         timingProblem: untimely.get(index),
       })), null, 1));
     }
     const [widest] = [...agreedTiming].map(([index, t]) => ({ index, gap: timingGap(t.ours, t.aws) })).sort((a, b) => b.gap - a.gap);
     const agreeing = CASES.length - disagreements.length - timingDisagreements.length - Object.keys(known).length + stillKnown.length;
-    console.log(`${runtime}: ours agrees with AWS's client in ${agreeing} of ${CASES.length} cases, in outcome and timing `
+    console.log(`${column}: ours agrees with AWS's client in ${agreeing} of ${CASES.length} cases, in outcome and timing `
       + `(${Object.keys(known).length} known differences; ${untimely.size} timing disagreements; `
       + `run again for timing: ${reruns.length ? reruns.join(', ') : 'none'}); `
       + `largest timing gap of an agreeing case ${widest ? `${widest.gap.toFixed(0)} ms (${caseName(CASES[widest.index])})` : '-'}; `

@@ -6,36 +6,63 @@
  * init with Runtime.CallbackHandlerDeprecated and calls
  * `await handler(event, context)` (aws-lambda-ric 4.0.2
  * dist/function/callback-deprecation.js, dist/runtime/buffered-invoke-processor.js).
+ * A nodejs22.x function on Lambda Managed Instances (AWS_LAMBDA_MAX_CONCURRENCY
+ * set) gets 4.x's rules too, as Lambda runs 4.x there, with the Node.js 22
+ * message for a callback handler; its log lines are JSON.
  */
 import { body, nodeFunction, useEmulator } from './helpers';
-import { CALLBACK_HANDLER_DEPRECATED_MESSAGE } from '../../src/runtime/ric/runtime-rules';
+import { FunctionConfig } from '../../src/runtime/emulator';
+import { CALLBACK_HANDLER_DEPRECATED_MESSAGE, CALLBACK_HANDLER_MANAGED_INSTANCES_MESSAGE } from '../../src/runtime/ric/runtime-rules';
 
-const RUNTIMES = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'] as const;
+const MI = 'nodejs22.x on Managed Instances';
+const RUNTIMES = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x', MI] as const;
 type Runtime = typeof RUNTIMES[number];
+/** A function's runtime and, on Managed Instances, AWS_LAMBDA_MAX_CONCURRENCY (invocations here go one at a time) with one worker thread. */
+const settings = (runtime: Runtime): Partial<FunctionConfig> => (runtime === MI
+  ? { runtime: 'nodejs22.x', perEnvironmentConcurrency: 2, environment: { AWS_LAMBDA_NODEJS_WORKER_COUNT: '1' } }
+  : { runtime });
 const HANDLERS = [
   'index.callback', 'index.asyncCallback', 'index.plainReturn', 'index.contextShape', 'index.usesSucceed',
   'index.bigint', 'index.throwsNull', 'index.throwsUndefinedSync', 'index.withProps', 'default-export.handler',
 ];
-const id = (runtime: Runtime, handler: string) => `${runtime.replace('.', '_')}-${handler.replace('.', '_')}`;
+const id = (runtime: Runtime, handler: string) => `${runtime.replace('.', '_').replace(/ /g, '_')}-${handler.replace('.', '_')}`;
 
 const fixture = useEmulator((bootstrap) => RUNTIMES.flatMap((runtime) => [
-  ...HANDLERS.map((handler) => nodeFunction(bootstrap, id(runtime, handler), 'node24', handler, { runtime })),
-  nodeFunction(bootstrap, id(runtime, 'streaming.withContext'), 'streaming', 'index.withContext', { runtime }),
+  ...HANDLERS.map((handler) => nodeFunction(bootstrap, id(runtime, handler), 'node24', handler, settings(runtime))),
+  nodeFunction(bootstrap, id(runtime, 'streaming.withContext'), 'streaming', 'index.withContext', settings(runtime)),
 ]));
 const { invoke, logs } = fixture;
-const stdout = (requestId: string) => logs.filter((l) => l.requestId === requestId && l.stream === 'stdout').map((l) => l.text).join('');
 const allStdout = (name: string) => logs.filter((l) => l.functionName === name && l.stream === 'stdout').map((l) => l.text).join('');
 
-const isNew = (runtime: Runtime) => runtime === 'nodejs24.x';
+/** AWS's client 4.x's rules: nodejs24.x, and nodejs22.x on Managed Instances. */
+const isNew = (runtime: Runtime) => runtime === 'nodejs24.x' || runtime === MI;
 
-test('the message is the one of aws-lambda-ric 4.0.2 (dist/context/constants.js)', () => {
+/**
+ * The error record logged under `label` (`Init Error`, `Invoke Error`) in
+ * `text`, from a text line (`time\trequestId\tLEVEL\tlabel \t{...}`) or a
+ * JSON one (Managed Instances: `{"level":...,"requestId":...,"message":"label \t{...}"}`).
+ */
+function loggedError(text: string, label: string): { requestId: string; level: string; error: any } | undefined {
+  for (const line of text.split('\n')) {
+    const [, requestId, level, message] = line.startsWith('{')
+      ? [undefined, JSON.parse(line).requestId, JSON.parse(line).level, JSON.parse(line).message]
+      : /^\S+\t([^\t]*)\t([A-Z]+)\t(.*)$/.exec(line) ?? [];
+    if (typeof message === 'string' && message.startsWith(`${label} \t`)) {
+      return { requestId, level, error: JSON.parse(message.slice(label.length + 2)) };
+    }
+  }
+  return undefined;
+}
+
+test('the messages are the ones of aws-lambda-ric 4.0.2 (dist/context/constants.js)', () => {
   expect(CALLBACK_HANDLER_DEPRECATED_MESSAGE).toBe('ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24. You need to modify this function to use a supported handler signature to use Node.js 24 or later. For more information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.');
+  expect(CALLBACK_HANDLER_MANAGED_INSTANCES_MESSAGE).toBe('ERROR: AWS Lambda does not support callback-based function handlers when using Node.js 22 with Managed Instances. To use Managed Instances, modify this function to use a supported handler signature. For more information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.');
 });
 
 describe.each(RUNTIMES)('%s', (runtime) => {
   const call = (handler: string, event: unknown = {}) => invoke(id(runtime, handler), event);
 
-  test('a callback-style handler: runs before nodejs24.x, fails init with AWS\'s message from it', async () => {
+  test('a callback-style handler: runs with 3.x\'s rules, fails init with 4.x\'s (and AWS\'s message for the runtime)', async () => {
     for (const handler of ['index.callback', 'index.asyncCallback']) {
       const result = await call(handler);
       if (!isNew(runtime)) {
@@ -45,9 +72,12 @@ describe.each(RUNTIMES)('%s', (runtime) => {
       }
       expect(result.functionError).toBe('Unhandled');
       expect(result.errorType).toBe('Runtime.CallbackHandlerDeprecated');
-      expect(body(result)).toMatchObject({ errorType: 'Runtime.CallbackHandlerDeprecated', errorMessage: CALLBACK_HANDLER_DEPRECATED_MESSAGE });
+      const message = runtime === MI ? CALLBACK_HANDLER_MANAGED_INSTANCES_MESSAGE : CALLBACK_HANDLER_DEPRECATED_MESSAGE;
+      expect(body(result)).toMatchObject({ errorType: 'Runtime.CallbackHandlerDeprecated', errorMessage: message });
       // logged as 4.x logs an init failure: "Init Error", request id "-"
-      expect(allStdout(id(runtime, handler))).toMatch(/\t-\tERROR\tInit Error \t\{"errorType":"Runtime\.CallbackHandlerDeprecated","errorMessage":"ERROR: AWS Lambda has removed support/);
+      expect(loggedError(allStdout(id(runtime, handler)), 'Init Error')).toMatchObject({
+        requestId: '-', level: 'ERROR', error: { errorType: 'Runtime.CallbackHandlerDeprecated', errorMessage: message },
+      });
     }
   });
 
@@ -61,22 +91,28 @@ describe.each(RUNTIMES)('%s', (runtime) => {
     expect(seen).toMatchObject({ hasDone: !isNew(runtime), xRayTraceId: isNew(runtime) });
   });
 
-  test('a plain function\'s return value: null before nodejs24.x, the result from it', async () => {
+  test('a plain function\'s return value: null with 3.x\'s rules, the result with 4.x\'s', async () => {
     const result = await call('index.plainReturn', { n: 5 });
     expect(result.functionError).toBeUndefined();
     expect(body(result)).toEqual(isNew(runtime) ? { plain: 5 } : null);
   });
 
-  test('context: done/succeed/fail and callbackWaitsForEmptyEventLoop only before nodejs24.x, xRayTraceId from it', async () => {
+  test('context: done/succeed/fail and callbackWaitsForEmptyEventLoop only with 3.x\'s rules, xRayTraceId with 4.x\'s', async () => {
     const result = await call('index.contextShape');
     const shape = body(result);
     const legacy = isNew(runtime) ? 'undefined' : 'function';
     expect(shape).toMatchObject({ succeed: legacy, fail: legacy, done: legacy, waitsFlag: !isNew(runtime) });
-    expect(shape.traceEnv).toMatch(/^Root=1-/);
-    expect(shape.xRayTraceId).toBe(isNew(runtime) ? shape.traceEnv : null);
+    // on Managed Instances _X_AMZN_TRACE_ID is left unset (overlapping invocations), the context has the trace id
+    if (runtime === MI) {
+      expect(shape.traceEnv).toBeNull();
+      expect(shape.xRayTraceId).toMatch(/^Root=1-/);
+    } else {
+      expect(shape.traceEnv).toMatch(/^Root=1-/);
+      expect(shape.xRayTraceId).toBe(isNew(runtime) ? shape.traceEnv : null);
+    }
   });
 
-  test('context.succeed: the result before nodejs24.x, a TypeError from it', async () => {
+  test('context.succeed: the result with 3.x\'s rules, a TypeError with 4.x\'s (it is absent)', async () => {
     const result = await call('index.usesSucceed');
     if (!isNew(runtime)) {
       expect(result.functionError).toBeUndefined();
@@ -87,24 +123,27 @@ describe.each(RUNTIMES)('%s', (runtime) => {
     }
   });
 
-  test('an unserializable result: Error before nodejs24.x, Runtime.JSONStringifyError from it, logged as Invoke Error', async () => {
+  test('an unserializable result: Error with 3.x\'s rules, Runtime.JSONStringifyError with 4.x\'s, logged as Invoke Error', async () => {
     const result = await call('index.bigint');
     const errorType = isNew(runtime) ? 'Runtime.JSONStringifyError' : 'Error';
     expect(result.errorType).toBe(errorType);
     expect(body(result)).toMatchObject({ errorType, errorMessage: 'Unable to stringify response body' });
-    expect(stdout(result.requestId)).toContain(`\tERROR\tInvoke Error \t{"errorType":"${errorType}","errorMessage":"Unable to stringify response body"`);
+    expect(loggedError(allStdout(id(runtime, 'index.bigint')), 'Invoke Error')).toMatchObject({
+      requestId: result.requestId, level: 'ERROR', error: { errorType, errorMessage: 'Unable to stringify response body' },
+    });
   });
 
-  test('throw null: "handled" before nodejs24.x (context.fail), the value itself from it', async () => {
+  test('throw null: "handled" with 3.x\'s rules (context.fail), the value itself with 4.x\'s', async () => {
     const result = await call('index.throwsNull');
     expect(result.functionError).toBe('Unhandled');
     expect(body(result)).toEqual(isNew(runtime)
       ? { errorType: 'object', errorMessage: 'null', trace: [] }
       : { errorType: 'string', errorMessage: 'handled', trace: [] });
-    expect(stdout(result.requestId)).toContain(`Invoke Error \t{"errorType":"Error","errorMessage":"${isNew(runtime) ? 'null' : 'handled'}"`);
+    expect(loggedError(allStdout(id(runtime, 'index.throwsNull')), 'Invoke Error')?.error)
+      .toMatchObject({ errorType: 'Error', errorMessage: isNew(runtime) ? 'null' : 'handled' });
   });
 
-  test('a synchronous throw undefined: a success (callback(undefined)) before nodejs24.x, an error from it', async () => {
+  test('a synchronous throw undefined: a success (callback(undefined)) with 3.x\'s rules, an error with 4.x\'s', async () => {
     const result = await call('index.throwsUndefinedSync');
     if (!isNew(runtime)) {
       expect(result.functionError).toBeUndefined();
@@ -117,13 +156,12 @@ describe.each(RUNTIMES)('%s', (runtime) => {
   test('an error\'s log line carries its stack, code and own properties', async () => {
     const result = await call('index.withProps');
     expect(result.errorType).toBe('Error');
-    const line = stdout(result.requestId).split('\n').find((l) => l.includes('Invoke Error'))!;
-    const logged = JSON.parse(line.slice(line.indexOf('Invoke Error \t') + 'Invoke Error \t'.length));
+    const logged = loggedError(allStdout(id(runtime, 'index.withProps')), 'Invoke Error')?.error;
     expect(logged).toMatchObject({ errorType: 'Error', errorMessage: 'with properties', code: 'E_CUSTOM', detail: { id: 7 } });
     expect(logged.stack[0]).toBe('Error: with properties');
   });
 
-  test('export default { handler }: not found before nodejs24.x, found from it', async () => {
+  test('export default { handler }: not found with 3.x\'s rules, found with 4.x\'s', async () => {
     const result = await call('default-export.handler');
     if (isNew(runtime)) {
       expect(body(result)).toBe('from the default export');

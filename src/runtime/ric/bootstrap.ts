@@ -4,14 +4,14 @@
  * `fetch` (Node.js, Bun...) into a Lambda runtime for the handler named by
  * `_HANDLER` under `LAMBDA_TASK_ROOT`, talking to `AWS_LAMBDA_RUNTIME_API`.
  */
-import { CALLBACK_HANDLER_MANAGED_INSTANCES_MESSAGE, runWorkers } from './concurrency';
+import { runWorkers } from './concurrency';
 import { callbackHandlerDeprecated } from './errors';
 import { loadHandler } from './handler-loader';
 import { InvokeLoop } from './invoke-loop';
 import { createInvokeStore, isMultiConcurrent } from './invoke-store';
 import { patchConsole, readLogIdsFrom } from './log-format';
 import { RuntimeApiClient } from './runtime-api-client';
-import { CALLBACK_HANDLER_DEPRECATED_MESSAGE, callbackFreeRuntime, isCallbackStyle, managedNodeMajor } from './runtime-rules';
+import { callbackHandlerMessage, followsRic4Rules, isCallbackStyle } from './runtime-rules';
 import { isStreamingHandler } from './stream/streamify';
 import { selectTransport } from './transport';
 
@@ -37,12 +37,10 @@ async function main(): Promise<void> {
     handler = await loadHandler(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), process.env._HANDLER ?? '');
     // a foreign streaming mark is Runtime.MalformedStreamingHandler
     const streaming = isStreamingHandler(handler);
-    // nodejs24.x on: aws-lambda-ric 4.0.2 dist/function/callback-deprecation.js, called by createRuntime
-    // (a streaming handler's three parameters are (event, responseStream, context): exempt);
-    // Managed Instances run that client on every runtime, with its own message on nodejs22.x
-    if (!streaming && (callbackFreeRuntime() || concurrent) && isCallbackStyle(handler)) {
-      throw callbackHandlerDeprecated(managedNodeMajor() === 22 ? CALLBACK_HANDLER_MANAGED_INSTANCES_MESSAGE : CALLBACK_HANDLER_DEPRECATED_MESSAGE);
-    }
+    // 4.x (nodejs24.x on, and Managed Instances): aws-lambda-ric 4.0.2 dist/function/callback-deprecation.js
+    // errorOnDeprecatedCallback, called by createRuntime (a streaming handler's three
+    // parameters are (event, responseStream, context): exempt)
+    if (!streaming && followsRic4Rules() && isCallbackStyle(handler)) throw callbackHandlerDeprecated(callbackHandlerMessage());
   } catch (error) {
     return loop.failInit(error);
   }

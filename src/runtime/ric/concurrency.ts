@@ -70,12 +70,3 @@ export async function runWorkers(script: string): Promise<boolean> {
   return true;
 }
 
-/**
- * AWS's message for a callback-style handler of a function on a capacity
- * provider on nodejs22.x (aws-lambda-ric 4.x src/function/callback-deprecation.ts,
- * the CALLBACK_ERROR_NODEJS22 constant): Managed Instances run AWS's 4.x
- * client there, whose rule it is.
- */
-export const CALLBACK_HANDLER_MANAGED_INSTANCES_MESSAGE = 'ERROR: AWS Lambda does not support callback-based function handlers when using Node.js 22 with Managed Instances. '
-  + 'To use Managed Instances, modify this function to use a supported handler signature. '
-  + 'For more information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.';

@@ -4,7 +4,7 @@
  * invocation's data from the `next` headers, and the legacy
  * `done`/`succeed`/`fail` methods plus `callbackWaitsForEmptyEventLoop`.
  *
- * From nodejs24.x on (no `controls`) it is built as aws-lambda-ric 4.0.2
+ * With 4.x's rules (nodejs24.x on, Managed Instances; no `controls`) it is built as aws-lambda-ric 4.0.2
  * `dist/context/context-builder.js` builds it: no legacy methods or flag, and
  * `xRayTraceId`, in that client's field order.
  */

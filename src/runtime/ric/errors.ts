@@ -3,7 +3,7 @@
  * to the Runtime API, shaped as the managed Node.js runtime shapes it:
  * `{errorType, errorMessage, trace}` where `trace` is the stack split in lines.
  */
-import { callbackFreeRuntime } from './runtime-rules';
+import { followsRic4Rules } from './runtime-rules';
 
 /** An error the runtime raises about the user's code, named `Runtime.<kind>`. */
 export class RuntimeError extends Error {
@@ -11,7 +11,7 @@ export class RuntimeError extends Error {
     super(message);
     // 3.x sets the name on each class's prototype, 4.x on the instance (then it
     // shows among the error's own properties in the logs)
-    Object.defineProperty(this, 'name', { value: `Runtime.${kind}`, enumerable: callbackFreeRuntime(), writable: true, configurable: true });
+    Object.defineProperty(this, 'name', { value: `Runtime.${kind}`, enumerable: followsRic4Rules(), writable: true, configurable: true });
   }
 }
 
@@ -26,10 +26,10 @@ const classes = new Map<string, new (kind: string, message: string) => RuntimeEr
 /**
  * A `Runtime.<kind>` error of a class named as AWS's client names it: the
  * kind up to nodejs22.x (3.x `src/Errors.js`), `HandlerNotFoundError`... from
- * nodejs24.x on (4.0.2 `dist/utils/errors.js`); JSON logs show the class name as `errorType`.
+ * with 4.x's rules (nodejs24.x on, Managed Instances: runtime-rules.ts; 4.0.2 `dist/utils/errors.js`); JSON logs show the class name as `errorType`.
  */
 function runtimeError(kind: string, message: string): RuntimeError {
-  const className = callbackFreeRuntime() ? (CLASS_NAMES_4X[kind] ?? kind) : kind;
+  const className = followsRic4Rules() ? (CLASS_NAMES_4X[kind] ?? kind) : kind;
   let cls = classes.get(className);
   if (!cls) {
     cls = ({ [className]: class extends RuntimeError {} })[className];
@@ -40,10 +40,10 @@ function runtimeError(kind: string, message: string): RuntimeError {
 
 /** The `_HANDLER` module could not be found. */
 export const importModuleError = (cause: unknown) => runtimeError('ImportModuleError', String(cause));
-/** The `_HANDLER` module has a syntax error; from nodejs24.x on with the SyntaxError's stack (aws-lambda-ric 4.0.2 dist/utils/errors.js). */
+/** The `_HANDLER` module has a syntax error; with 4.x's rules (nodejs24.x on, Managed Instances) with the SyntaxError's stack (aws-lambda-ric 4.0.2 dist/utils/errors.js). */
 export const userCodeSyntaxError = (cause: unknown) => {
   const error = runtimeError('UserCodeSyntaxError', String(cause));
-  if (callbackFreeRuntime()) error.stack = (cause as { stack?: string } | null)?.stack;
+  if (followsRic4Rules()) error.stack = (cause as { stack?: string } | null)?.stack;
   return error;
 };
 /** The module has no such export, or it is not a function. */
@@ -55,10 +55,10 @@ export const malformedHandlerName = (message: string) => runtimeError('Malformed
 export const nodeJsExit = () => runtimeError('NodeJsExit',
   'The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly caused by a Promise that was never settled. For more information, see https://nodejs.org/docs/latest/api/process.html#exit-codes');
 
-/** A callback-style handler on nodejs24.x or later (aws-lambda-ric 4.0.2 `dist/function/callback-deprecation.js`). */
+/** A callback-style handler where 4.x's rules apply (nodejs24.x on, Managed Instances; aws-lambda-ric 4.0.2 `dist/function/callback-deprecation.js`). */
 export const callbackHandlerDeprecated = (message: string) => runtimeError('CallbackHandlerDeprecated', message);
 
-/** The result cannot be serialized: `Runtime.JSONStringifyError` from nodejs24.x on (aws-lambda-ric 4.0.2 `dist/utils/serialize.js`), a plain `Error` before. */
+/** The result cannot be serialized: `Runtime.JSONStringifyError` with 4.x's rules (nodejs24.x on, Managed Instances; aws-lambda-ric 4.0.2 `dist/utils/serialize.js`), a plain `Error` before. */
 export const jsonStringifyError = (runtimeKind: boolean) => (runtimeKind
   ? runtimeError('JSONStringifyError', 'Unable to stringify response body')
   : new Error('Unable to stringify response body'));
@@ -84,7 +84,7 @@ export interface ErrorDocument {
 
 /**
  * Shapes anything thrown (or passed to a callback) as the managed runtime
- * does. With `errorsOnly` (4.x rules, nodejs24.x on: aws-lambda-ric 4.0.2
+ * does. With `errorsOnly` (4.x rules, nodejs24.x on and Managed Instances: aws-lambda-ric 4.0.2
  * `dist/utils/error.js` formatError) only an `Error` instance counts as an
  * error; 3.x also takes an object with string `name`, `message` and `stack`.
  */

@@ -8,12 +8,13 @@
  * `Runtime.HandlerNotFound` or `Runtime.MalformedHandlerName`.
  *
  * Up to nodejs22.x CommonJS files are loaded with `require()` and ES modules
- * with `import()`, as aws-lambda-ric 3.x does; from nodejs24.x on every file
+ * with `import()`, as aws-lambda-ric 3.x does; from nodejs24.x on, and on
+ * Managed Instances (runtime-rules.ts followsRic4Rules), every file
  * with `import()` (a CommonJS module's `module.exports` is its default
  * export), as 4.x does. Only `node:` builtins that Bun has too.
  */
 import { handlerNotFound, importModuleError, malformedHandlerName, userCodeSyntaxError } from './errors';
-import { callbackFreeRuntime } from './runtime-rules';
+import { followsRic4Rules } from './runtime-rules';
 import { defineAwslambdaGlobal } from './stream/streamify';
 
 /** A Lambda handler: `(event, context, callback?) => result | Promise<result>`. */
@@ -34,10 +35,10 @@ export async function loadHandler(taskRoot: string, handlerString: string): Prom
   defineAwslambdaGlobal();
   const userModule = await loadUserModule(taskRoot, moduleRoot, moduleName);
   let handler;
-  if (!callbackFreeRuntime()) {
+  if (!followsRic4Rules()) {
     handler = exportPath.split('.').reduce<any>((object, key) => object && object[key], userModule);
   } else {
-    // nodejs24.x on: objects only, then under the default export too, so
+    // 4.x's rules (nodejs24.x on, Managed Instances): objects only, then under the default export too, so
     // `export default { handler }` is found (aws-lambda-ric 4.0.2 dist/function/handler-resolver.js)
     const find = (root: any) => exportPath.split('.').reduce<any>((object, key) => (object && typeof object === 'object' ? object[key] : undefined), root);
     handler = find(userModule);
@@ -71,7 +72,7 @@ async function loadUserModule(taskRoot: string, moduleRoot: string, moduleName: 
       // up to nodejs22.x CommonJS candidates (extensionless, .js outside "type": "module",
       // .cjs) are require()d (aws-lambda-ric 3.3.0 UserFunction _tryRequire); 4.x
       // import()s every candidate (4.0.2 dist/function/module-loader.js)
-      if (format === 'commonjs' && !callbackFreeRuntime()) return require(path);
+      if (format === 'commonjs' && !followsRic4Rules()) return require(path);
       return await importFile(path);
     }
     // like require(): a package or a directory under the task root

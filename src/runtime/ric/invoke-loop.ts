@@ -14,7 +14,8 @@
  * error (or as the init error before the first event) and ends the process,
  * as in the managed runtime (exit codes 129 and 128).
  *
- * From nodejs24.x on (see runtime-rules.ts) the handler is called as
+ * With AWS's client 4.x rules (nodejs24.x on, and Managed Instances: see
+ * runtime-rules.ts followsRic4Rules) the handler is called as
  * `await handler(event, context)` with none of the above: its value or
  * error is the outcome, and Node.js's own handling of an uncaught exception,
  * an unhandled rejection or an empty event loop ends the process
@@ -32,10 +33,10 @@
 import { buildContext } from './context';
 import { jsonStringifyError, nodeJsExit, toErrorDocument, unhandledPromiseRejection } from './errors';
 import { Handler } from './handler-loader';
-import { InvokeStore, isMultiConcurrent, PROTECTED_KEYS } from './invoke-store';
+import { InvokeStore, PROTECTED_KEYS } from './invoke-store';
 import { logRuntimeError, setLogRequestId } from './log-format';
 import { NextInvocation, RuntimeApiClient } from './runtime-api-client';
-import { callbackFreeRuntime } from './runtime-rules';
+import { followsRic4Rules } from './runtime-rules';
 import { isStreamingHandler } from './stream/streamify';
 import { runStreamingInvocation } from './stream/streaming-invoke';
 
@@ -52,8 +53,8 @@ export class InvokeLoop {
   private readonly canWaitForEmptyLoop = typeof process !== 'undefined' && typeof process.on === 'function';
   /** set once an uncaught exception or unhandled rejection ends the process */
   private ending = false;
-  /** nodejs24.x and later, and Managed Instances: aws-lambda-ric 4.x's handler contract */
-  private readonly awaitedHandlers = callbackFreeRuntime() || isMultiConcurrent();
+  /** aws-lambda-ric 4.x's handler contract: nodejs24.x and later, and Managed Instances (runtime-rules.ts) */
+  private readonly awaitedHandlers = followsRic4Rules();
   /** invocations overlap (runConcurrent) */
   private concurrent = false;
 
@@ -75,7 +76,7 @@ export class InvokeLoop {
    * Reports an init failure (before the first `next`) and ends the process:
    * logged as `Uncaught Exception`, exit 129, as 3.x's failed load reaches
    * its uncaughtException hook (aws-lambda-ric 3.3.0 `src/index.mjs`); from
-   * nodejs24.x on as `Init Error`, then the rejection ends Node.js (exit 1;
+   * with 4.x's rules (nodejs24.x on, Managed Instances) as `Init Error`, then the rejection ends Node.js (exit 1;
    * 4.0.2 `dist/utils/runtime-setup.js` createRuntime).
    */
   public async failInit(error: unknown): Promise<never> {
@@ -89,7 +90,7 @@ export class InvokeLoop {
    * the next event is asked for as soon as one is handed to the handler.
    */
   public async runConcurrent(handler: Handler): Promise<never> {
-    this.handler = handler;
+    this.use(handler);
     this.concurrent = true;
     for (;;) {
       const invocation = await this.client.next();
@@ -99,13 +100,22 @@ export class InvokeLoop {
 
   /** Serves invocations with `handler` until the process ends. */
   public async run(handler: Handler): Promise<never> {
-    this.handler = handler;
-    this.handlerIsAsync = handler.constructor?.name === 'AsyncFunction';
-    this.streaming = isStreamingHandler(handler);
+    this.use(handler);
     for (;;) {
       const invocation = await this.client.next();
       await this.handleOne(invocation);
     }
+  }
+
+  /**
+   * The handler of every invocation, and how it is called: a streaming one
+   * streams in both loops, as in AWS's client (4.0.2 `dist/runtime/runtime.js`
+   * createProcessor, for processSingleConcurrent and processMultiConcurrent alike).
+   */
+  private use(handler: Handler): void {
+    this.handler = handler;
+    this.handlerIsAsync = handler.constructor?.name === 'AsyncFunction';
+    this.streaming = isStreamingHandler(handler);
   }
 
   private handleOne(invocation: NextInvocation): Promise<void> {
@@ -178,7 +188,7 @@ export class InvokeLoop {
   /**
    * A handler made by `awslambda.streamifyResponse`: `(event, responseStream, context)`,
    * awaited; stream/streaming-invoke.ts posts its stream and any error. Its
-   * context is the 4.x one from nodejs24.x on; before, `done`/`succeed`/`fail` refuse.
+   * context is the 4.x one with 4.x's rules (nodejs24.x on, Managed Instances); before, `done`/`succeed`/`fail` refuse.
    */
   private async handleStreaming(invocation: NextInvocation): Promise<void> {
     const handler = this.handler!;
@@ -194,7 +204,7 @@ export class InvokeLoop {
     this.currentRequestId = undefined;
   }
 
-  /** nodejs24.x on: `await handler(event, context)`; its value or whatever it throws (even `undefined`) is the outcome. */
+  /** 4.x's rules (nodejs24.x on, Managed Instances): `await handler(event, context)`; its value or whatever it throws (even `undefined`) is the outcome. */
   private async handleAwaited(handler: Handler, invocation: NextInvocation): Promise<void> {
     let outcome: { error: unknown } | { result: unknown };
     try {

@@ -16,12 +16,12 @@
  * (aws-lambda-ric 4.x: `SocketLogger` in src/logging/, chosen by `LogPatch.createLogger`).
  */
 import { intoError, toFormatted } from './errors';
-import { callbackFreeRuntime } from './runtime-rules';
+import { followsRic4Rules } from './runtime-rules';
 
 let currentRequestId: string | undefined;
 let currentTenantId: string | undefined;
 /**
- * The request id of lines outside an invocation: `-` from nodejs24.x on
+ * The request id of lines outside an invocation: `-` with 4.x's rules (nodejs24.x on, Managed Instances)
  * (aws-lambda-ric 4.0.2 invoke store `getRequestId() ?? "-"`), none before
  * (3.x prints `undefined` in text, omits it in JSON).
  */
@@ -57,7 +57,7 @@ export async function patchConsole(): Promise<void> {
     format = (...args) => args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
   }
   const json = process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON' || process.env.AWS_LAMBDA_MAX_CONCURRENCY !== undefined;
-  noRequestId = callbackFreeRuntime() ? '-' : undefined;
+  noRequestId = followsRic4Rules() ? '-' : undefined;
   currentRequestId ??= noRequestId;
   const threshold = Math.max(0, LEVELS.indexOf((process.env.AWS_LAMBDA_LOG_LEVEL?.toUpperCase() ?? 'TRACE') as Level));
   const write = process.env.AWS_LAMBDA_MAX_CONCURRENCY !== undefined ? await syncStdout() : console.log.bind(console);

@@ -12,7 +12,7 @@
  */
 import { toErrorDocument } from '../errors';
 import { logRuntimeError } from '../log-format';
-import { callbackFreeRuntime } from '../runtime-rules';
+import { followsRic4Rules } from '../runtime-rules';
 import { openResponseStream } from './response-stream';
 import { streamHighWaterMark } from './streamify';
 
@@ -34,6 +34,6 @@ export async function runStreamingInvocation(
   } catch (error) {
     await new Promise((resolve) => setImmediate(resolve));
     logRuntimeError('Invoke Error', error);
-    await open.fail(toErrorDocument(error, callbackFreeRuntime()));
+    await open.fail(toErrorDocument(error, followsRic4Rules()));
   }
 }
