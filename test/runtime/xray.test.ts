@@ -103,10 +103,13 @@ describe('Lambda\'s sampling rule (Active)', () => {
     expect(never.sample()).toBe(true);
   });
 
-  test('Sampled=? asks for a decision: Active makes it', () => {
+  test('Sampled=? asks for a decision: Active makes it; PassThrough changes nothing', () => {
     const header = invocationTraceHeader(`${ROOT};Sampled=?`, 'Active', new ActiveSampler(() => 0.99, () => 0), () => 'new');
     expect(header).toBe(`${ROOT};Sampled=1`);
     expect(invocationTraceHeader(undefined, 'PassThrough', undefined, () => 'new')).toBeUndefined();
+    // PassThrough: what came is what runs
+    expect(invocationTraceHeader(ROOT, 'PassThrough', undefined, () => 'new')).toBe(ROOT);
+    expect(invocationTraceHeader(`${ROOT};Sampled=1`, 'PassThrough', undefined, () => 'new')).toBe(`${ROOT};Sampled=1`);
   });
 });
 
