@@ -10,12 +10,14 @@ import { createSocket, Socket } from 'node:dgram';
 export type TracingMode = 'Active' | 'PassThrough';
 
 /**
- * Lambda's sampling rule with Active tracing: "The sampling rate is 1 request
- * per second and 5 percent of additional requests. You can't configure the
- * X-Ray sampling rate for your functions."
- * (https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html); the
- * same reservoir (the first request each second) and fixed rate (5% of the
- * others) as X-Ray's default rule
+ * Lambda's sampling with Active tracing: without a tracing header, "Lambda
+ * will sample the request based on a fixed rate" (the CDK's `Tracing.ACTIVE`,
+ * https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_lambda.Tracing.html),
+ * the rate the Lambda guide gives as 1 request per second and 5 percent of
+ * the additional ones, not configurable for a function
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html); that is
+ * X-Ray's default rule, a reservoir of the first request each second and a
+ * fixed rate of 5% of the others
  * (https://docs.aws.amazon.com/xray/latest/devguide/xray-console-sampling.html).
  * One sampler per function, as the reservoir is per function.
  */
