@@ -17,6 +17,7 @@ import { runCli, startServe } from './helpers';
 
 const FIXTURES = join(__dirname, '..', 'runtime', 'fixtures', 'concurrent');
 const SETTINGS = join(__dirname, 'fixtures', 'settings');
+const XRAY = join(__dirname, '..', 'runtime', 'fixtures', 'xray');
 
 function synth(): string {
   const outdir = mkdtempSync(join(tmpdir(), 'cli-settings-'));
@@ -59,6 +60,19 @@ function synth(): string {
     loggingFormat: lambda.LoggingFormat.JSON,
     systemLogLevelV2: lambda.SystemLogLevel.DEBUG,
   });
+  // TracingConfig Active: sampled, and the segments it sends are counted locally
+  new lambda.Function(stack, 'Traced', {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.segments',
+    code: lambda.Code.fromAsset(XRAY),
+    tracing: lambda.Tracing.ACTIVE,
+  });
+  new lambda.Function(stack, 'Untraced', {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.env',
+    code: lambda.Code.fromAsset(XRAY),
+    tracing: lambda.Tracing.PASS_THROUGH,
+  });
   // the default Text format: START, END and REPORT lines
   new lambda.Function(stack, 'Plain', {
     runtime: lambda.Runtime.NODEJS_22_X,
@@ -85,7 +99,8 @@ describe('list: NOTE column', () => {
     expect(managed).toContain('its LogGroup has a generated name, so AWS_LAMBDA_LOG_GROUP_NAME is /aws/lambda/<name>');
     const tenants = run.stdout.split('\n').find((l) => l.startsWith('Settings/Tenants'))!;
     expect(tenants).toContain('tenant isolation: invoke with --tenant-id');
-    expect(tenants).toContain('TracingConfig Active');
+    expect(tenants).toContain('TracingConfig Active: sampled as Lambda samples; segments are received locally, not sent to X-Ray');
+    expect(run.stdout.split('\n').find((l) => l.startsWith('Settings/Untraced'))).not.toContain('TracingConfig');
     expect(tenants).toContain('EphemeralStorage: /tmp is this machine\'s, its 1024 MB size is not enforced');
     // JSON platform records and SystemLogLevel WARN are honoured, and so is its
     // log group's name (in the template): no LoggingConfig note at all
@@ -96,6 +111,27 @@ describe('list: NOTE column', () => {
     expect(run.stdout.split('\n').find((l) => l.startsWith('Settings/Plain'))).not.toContain('LoggingConfig');
     const json = JSON.parse(runCli(['list', '--assembly', assembly, '--json']).stdout);
     expect(json.find((f: any) => f.path === 'Settings/Tenants').notes).toEqual(expect.arrayContaining([expect.stringMatching(/^TracingConfig Active/)]));
+  });
+});
+
+describe('TracingConfig', () => {
+  test('invoke, Active: the first invocation is sampled, and the segments the function sends are counted on stderr', () => {
+    const run = runCli(['invoke', 'Traced', '--assembly', assembly]);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.sent).toBe(2);
+    expect(result.trace).toMatch(/;Sampled=1;/);
+    const root = /Root=([^;]+)/.exec(result.trace)![1];
+    expect(run.stderr).toContain(`ts-lambda: X-Ray: 2 segments received for trace ${root} (not sent to AWS)\n`);
+  });
+
+  test('invoke, PassThrough: not sampled, Lambda\'s daemon address, no X-Ray line', () => {
+    const run = runCli(['invoke', 'Untraced', '--assembly', assembly]);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.trace).toMatch(/;Sampled=0;/);
+    expect(result.daemon).toBe('169.254.79.129:2000');
+    expect(run.stderr).not.toContain('X-Ray');
   });
 });
 

@@ -443,7 +443,7 @@ function readSettings(p: Record<string, any>, resources: Record<string, Resource
   }
   const tenancy = str(p.TenancyConfig?.TenantIsolationMode);
   const tracing = str(p.TracingConfig?.Mode);
-  if (tracing === 'Active') notes.push('TracingConfig Active: each invocation gets an X-Ray trace id, but no segment is sent to X-Ray');
+  if (tracing === 'Active') notes.push('TracingConfig Active: sampled as Lambda samples; segments are received locally, not sent to X-Ray');
   const ephemeralStorageMB = num(p.EphemeralStorage?.Size);
   if (ephemeralStorageMB !== undefined) notes.push(`EphemeralStorage: /tmp is this machine's, its ${ephemeralStorageMB} MB size is not enforced`);
 

@@ -400,6 +400,7 @@ async function invokeOnce(
     const memory = result.maxMemoryUsedMB !== undefined ? `, max memory ${result.maxMemoryUsedMB} MB of ${result.memorySizeMB} MB` : '';
     const init = result.initDurationMs !== undefined ? ` (init ${result.initDurationMs.toFixed(1)} ms)` : '';
     printPayload(result);
+    xrayNote(result);
     if (result.ok) {
       say(`ts-lambda: ${fn.path} returned in ${result.durationMs.toFixed(1)} ms${init}${memory}`);
       return 0;
@@ -461,6 +462,7 @@ async function repeatInvoke(
   tenantId?: string,
 ): Promise<number> {
   printPayload(first);
+  xrayNote(first);
   if (repeat > 1) say(`ts-lambda: ${repeat - 1} more invocations (their logs are not shown)`);
   silence();
   const runs: RunResult[] = [first];
@@ -475,6 +477,13 @@ async function repeatInvoke(
   const arch = fn.architecture === 'arm64' ? 'arm64' : 'x86_64';
   for (const line of costReport(repeatStats(runs, first.memorySizeMB ?? fn.memorySize), arch, requestsPerMonth)) say(line);
   return 0;
+}
+
+/** What the stand-in X-Ray daemon received for an invocation (Active tracing); nothing when nothing came. */
+function xrayNote(result: RunResult): void {
+  if (!result.xraySegments || !result.traceId) return;
+  const root = /Root=([^;]+)/.exec(result.traceId)?.[1] ?? result.traceId;
+  say(`ts-lambda: X-Ray: ${result.xraySegments} segment${result.xraySegments === 1 ? '' : 's'} received for trace ${root} (not sent to AWS)`);
 }
 
 /** The result on stdout; a streamed one has already been written as it arrived. */

@@ -26,6 +26,13 @@ export interface RunResult {
   readonly initDurationMs?: number;
   readonly memorySizeMB: number;
   readonly maxMemoryUsedMB?: number;
+  /** The X-Ray trace header the invocation ran with. */
+  readonly traceId?: string;
+  /**
+   * Segment documents the function sent to the (stand-in) X-Ray daemon for
+   * this trace; only for a function with Active tracing. Never sent to X-Ray.
+   */
+  readonly xraySegments?: number;
 }
 
 /** Per-call settings of `FunctionRunner.invoke`. */
@@ -145,6 +152,7 @@ export function functionConfig(fn: FunctionInfo, options: RunnerOptions, inspect
     systemLogLevel: fn.logging?.systemLogLevel,
     logGroupName: fn.logging?.logGroup,
     perEnvironmentConcurrency: options.concurrency ?? templateConcurrency(fn),
+    tracing: fn.tracing === 'Active' ? 'Active' : 'PassThrough',
     // inspected: one process per function (one port), one invocation at a time
     ...(options.inspect
       ? { inspect: { port: inspectPort ?? options.inspect.port, brk: options.inspect.brk }, maxConcurrency: 1, perEnvironmentConcurrency: undefined }
@@ -257,6 +265,7 @@ export class EmulatorRunner implements FunctionRunner {
     if (problem) throw new CliError(problem, 2);
     const name = this.prepare(fn);
     const r = await this.emulator.invoke(name, event, { tenantId: options.tenantId, onStream: options.onStream });
+    const xraySegments = fn.tracing === 'Active' ? await this.emulator.xraySegments(r.traceId) : undefined;
     return {
       requestId: r.requestId,
       ok: !r.functionError,
@@ -267,6 +276,8 @@ export class EmulatorRunner implements FunctionRunner {
       initDurationMs: r.initDurationMs,
       memorySizeMB: r.memorySizeMB,
       maxMemoryUsedMB: r.maxMemoryUsedMB,
+      traceId: r.traceId,
+      xraySegments,
     };
   }
 

@@ -23,6 +23,7 @@ import { handleInvoke, InvokeTarget } from './invoke-api';
 import { MAX_REQUEST_BYTES } from './limits';
 import { LogListener } from './log-capture';
 import { systemLogLevelOf } from './platform-log';
+import { XRayDaemon } from './xray';
 
 export interface EmulatorOptions {
   readonly functions: readonly FunctionConfig[];
@@ -46,6 +47,8 @@ export class LambdaEmulator implements InvokeTarget {
   private readonly pools = new Map<string, FunctionPool>();
   private readonly server: Http1Server;
   private port = 0;
+  /** the stand-in X-Ray daemon, opened with the first function that has Active tracing */
+  private xray: XRayDaemon | undefined;
   /** stops the function processes if this process exits without close() */
   private readonly killOnExit: () => void;
   private constructor(private readonly options: EmulatorOptions) {
@@ -72,8 +75,12 @@ export class LambdaEmulator implements InvokeTarget {
   public addFunction(fn: FunctionConfig): void {
     // a bad setting is told now, not at the first invocation
     systemLogLevelOf(fn);
+    if (fn.tracing !== undefined && fn.tracing !== 'Active' && fn.tracing !== 'PassThrough') {
+      throw new Error(`function ${fn.name}: tracing '${String(fn.tracing)}': give 'Active' or 'PassThrough' (TracingConfig.Mode)`);
+    }
+    if (fn.tracing === 'Active') this.xray ??= XRayDaemon.start();
     const old = this.pools.get(fn.name);
-    this.pools.set(fn.name, new FunctionPool(fn, this.options.onLog));
+    this.pools.set(fn.name, new FunctionPool(fn, this.options.onLog, fn.tracing === 'Active' ? this.xray : undefined));
     if (old) void old.close();
   }
 
@@ -97,6 +104,19 @@ export class LambdaEmulator implements InvokeTarget {
     return pool.invoke(request);
   }
 
+  /**
+   * Segment documents the stand-in X-Ray daemon received for the trace of
+   * `traceHeader` (an InvokeResult's `traceId`), from functions with Active
+   * tracing; 0 when none (or no function is Active). They are counted, never
+   * sent to X-Ray. Waits a moment first: a datagram sent just before the
+   * function answered may still be on its way through the event loop.
+   */
+  public async xraySegments(traceHeader: string): Promise<number> {
+    if (!this.xray) return 0;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return this.xray.segments(traceHeader);
+  }
+
   public reportBackgroundError(name: string, error: unknown): void {
     this.options.onLog?.({ functionName: name, instanceId: '-', stream: 'platform', text: `Event invocation failed: ${String(error)}\n` });
   }
@@ -105,6 +125,7 @@ export class LambdaEmulator implements InvokeTarget {
   public async close(): Promise<void> {
     process.removeListener('exit', this.killOnExit);
     await Promise.all([...this.pools.values()].map((pool) => pool.close()));
+    await this.xray?.close();
     await this.server.close();
   }
 

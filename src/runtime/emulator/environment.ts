@@ -22,6 +22,7 @@ import { PeakRss } from './memory';
 import { PlatformLog } from './platform-log';
 import { lambdaEnvironment } from './process-env';
 import { RuntimeApi } from './runtime-api';
+import { XRayDaemon } from './xray';
 
 /** One call of a function. */
 export interface InvokeRequest {
@@ -75,6 +76,8 @@ export interface InvokeResult {
   readonly maxMemoryUsedMB?: number;
   /** The last 4 KB of log of this invocation (START...REPORT included). */
   readonly logTail: string;
+  /** The X-Ray trace header it ran with (`_X_AMZN_TRACE_ID`). */
+  readonly traceId: string;
   /** Which environment ran it; a new id means a cold start. */
   readonly instanceId: string;
 }
@@ -103,8 +106,8 @@ interface Pending {
 
 export class ExecutionEnvironment {
   /** Starts the runtime process of `fn`; invocations can be given to it at once. */
-  public static async start(fn: FunctionConfig, onLog?: LogListener): Promise<ExecutionEnvironment> {
-    const env = new ExecutionEnvironment(fn, onLog);
+  public static async start(fn: FunctionConfig, onLog?: LogListener, xray?: XRayDaemon): Promise<ExecutionEnvironment> {
+    const env = new ExecutionEnvironment(fn, onLog, xray);
     await env.boot();
     return env;
   }
@@ -142,7 +145,7 @@ export class ExecutionEnvironment {
   /** START/END/REPORT lines or JSON records, by log format and system log level */
   private readonly platform: PlatformLog;
 
-  private constructor(config: FunctionConfig, private readonly onLog?: LogListener) {
+  private constructor(config: FunctionConfig, private readonly onLog?: LogListener, private readonly xray?: XRayDaemon) {
     const fn = { ...config, codeDir: resolvePath(config.codeDir) };
     this.fn = fn;
     this.platform = new PlatformLog(fn);
@@ -226,11 +229,12 @@ export class ExecutionEnvironment {
 
   private async boot(): Promise<void> {
     const address = await this.api.listen();
+    const xrayDaemon = this.xray ? await this.xray.address : undefined;
     const [file, ...args] = [...(this.fn.commandPrefix ?? []), ...inspectCommand(this.fn)];
     this.startedAt = performance.now();
     const child = spawn(file, args, {
       cwd: this.fn.codeDir,
-      env: lambdaEnvironment(this.fn, address),
+      env: lambdaEnvironment(this.fn, address, xrayDaemon),
       stdio: ['ignore', 'pipe', 'pipe'],
       // its own process group, so a timeout kills what the bootstrap started too
       detached: true,
@@ -419,6 +423,7 @@ export class ExecutionEnvironment {
       maxMemoryUsedMB,
       logTail: pending.report ? this.tail.take() : '',
       instanceId: this.instanceId,
+      traceId: invocation.traceId,
     });
   }
 

@@ -84,6 +84,16 @@ export interface FunctionConfig {
    * @default - one at a time, `AWS_LAMBDA_MAX_CONCURRENCY` unset
    */
   readonly perEnvironmentConcurrency?: number;
+  /**
+   * The X-Ray tracing mode (`TracingConfig.Mode`). `Active`: an invocation
+   * without a sampling decision is sampled as Lambda samples (the first each
+   * second, 5% of the others), and `AWS_XRAY_DAEMON_ADDRESS` points at the
+   * emulator's stand-in daemon, which counts the segments the function sends
+   * (nothing reaches X-Ray). `PassThrough`: only an incoming `Sampled=1` is
+   * sampled. An incoming decision is kept in both modes. See xray.ts.
+   * @default 'PassThrough'
+   */
+  readonly tracing?: 'Active' | 'PassThrough';
   /** Instances that may run at once; further invocations wait. @default 10 */
   readonly maxConcurrency?: number;
   /** Time the runtime has to reach its first `next`. @default 10 */

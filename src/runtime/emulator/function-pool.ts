@@ -8,7 +8,9 @@
  */
 import { EnvironmentGone, ExecutionEnvironment, InvokeRequest, InvokeResult } from './environment';
 import { FunctionConfig } from './function-config';
+import { newTraceId } from './invocation';
 import { LogListener } from './log-capture';
+import { ActiveSampler, invocationTraceHeader, XRayDaemon } from './xray';
 
 export class FunctionPool {
   private readonly all = new Set<ExecutionEnvironment>();
@@ -20,7 +22,13 @@ export class FunctionPool {
   private awaitingStart = 0;
   private closed = false;
 
-  constructor(public readonly config: FunctionConfig, private readonly onLog?: LogListener) {}
+  /** Lambda's sampling for an Active function (per function) */
+  private readonly sampler: ActiveSampler | undefined;
+
+  /** @param xray the stand-in X-Ray daemon, for an Active function */
+  constructor(public readonly config: FunctionConfig, private readonly onLog?: LogListener, private readonly xray?: XRayDaemon) {
+    this.sampler = config.tracing === 'Active' ? new ActiveSampler() : undefined;
+  }
 
   /** Environments currently alive (busy or idle). */
   public get size(): number {
@@ -28,6 +36,8 @@ export class FunctionPool {
   }
 
   public invoke(request: InvokeRequest): Promise<InvokeResult> {
+    // Active tracing: the sampling decision is made once, before any environment takes it
+    if (this.sampler) request = { ...request, traceId: invocationTraceHeader(request.traceId, 'Active', this.sampler, newTraceId) };
     // the usual case, a warm environment is free: no extra turns through async functions
     const warm = this.closed ? undefined : this.idle.pop();
     // (a dead one popped here is dropped, as acquire() drops it)
@@ -99,7 +109,7 @@ export class FunctionPool {
   private async startOne(): Promise<ExecutionEnvironment> {
     this.starting++;
     try {
-      const env = await ExecutionEnvironment.start(this.config, this.onLog);
+      const env = await ExecutionEnvironment.start(this.config, this.onLog, this.xray);
       this.all.add(env);
       env.onDeath(() => {
         this.all.delete(env);

@@ -53,11 +53,16 @@ export interface Invocation {
   stream?: ResponseStreamListener;
 }
 
-/** Builds a `_X_AMZN_TRACE_ID`-style X-Ray header for an invocation that came without one. */
-export function newTraceId(): string {
+/**
+ * Builds a `_X_AMZN_TRACE_ID`-style X-Ray header for an invocation that came
+ * without one: `Root=1-<epoch hex>-<24 hex>;Parent=<16 hex>;Sampled=0|1;Lineage=...`
+ * (https://docs.aws.amazon.com/xray/latest/devguide/xray-concepts.html#xray-concepts-tracingheader).
+ * Unsampled unless told (see xray.ts for when Lambda samples).
+ */
+export function newTraceId(sampled = false): string {
   const hex = randomHex(48);
   const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
-  return `Root=1-${epoch}-${hex.slice(0, 24)};Parent=${hex.slice(24, 40)};Sampled=0;Lineage=1:${hex.slice(40)}:0`;
+  return `Root=1-${epoch}-${hex.slice(0, 24)};Parent=${hex.slice(24, 40)};Sampled=${sampled ? 1 : 0};Lineage=1:${hex.slice(40)}:0`;
 }
 
 // random bytes are drawn in blocks: one call into the CSPRNG per 170 trace ids, not three per id

@@ -18,8 +18,13 @@ export const FAKE_CREDENTIALS = {
 /** Lambda's own PATH; the directory of the running Node.js is added so `node` resolves locally. */
 const LAMBDA_PATH = '/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin';
 
-/** Variables of one execution environment (one process) of `fn`. */
-export function lambdaEnvironment(fn: FunctionConfig, runtimeApi: string): Record<string, string> {
+/**
+ * Variables of one execution environment (one process) of `fn`.
+ * @param xrayDaemon where `AWS_XRAY_DAEMON_ADDRESS` points: the emulator's
+ * stand-in daemon for a function with Active tracing (see xray.ts); else
+ * Lambda's link-local address, which is not reachable here
+ */
+export function lambdaEnvironment(fn: FunctionConfig, runtimeApi: string, xrayDaemon = '169.254.79.129:2000'): Record<string, string> {
   const region = fn.region ?? DEFAULT_REGION;
   const credentials = fn.credentials ?? FAKE_CREDENTIALS;
   const version = '$LATEST';
@@ -42,7 +47,7 @@ export function lambdaEnvironment(fn: FunctionConfig, runtimeApi: string): Recor
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
-    AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129:2000',
+    AWS_XRAY_DAEMON_ADDRESS: xrayDaemon,
     TZ: ':UTC',
     LANG: 'en_US.UTF-8',
     PATH: `${LAMBDA_PATH}:${dirname(process.execPath)}`,
