@@ -118,6 +118,11 @@ describe('Managed Instances: several invocations per environment', () => {
     const other = await waiting;
     expect(thrower.errorType).toBe('Runtime.ExitError');
     expect(other.errorType).toBe('Runtime.ExitError');
+    // each invocation's error document names its own request id
+    expect(thrower.requestId).not.toBe(other.requestId);
+    for (const result of [thrower, other]) {
+      expect(JSON.parse(result.payload.toString()).errorMessage).toMatch(new RegExp(`^RequestId: ${result.requestId} Error: Runtime exited`));
+    }
     // the worker's error was logged by the main thread
     expect(logs.filter((e) => e.functionName === 'mi-uncaught').map((e) => e.text).join('')).toContain('uncaught in a timer');
     expect(other.instanceId).toBe(thrower.instanceId);

@@ -129,8 +129,12 @@ export class ExecutionEnvironment {
   private logRequestId: string | undefined;
   private initDurationMs: number | undefined;
   private coldUsed = false;
-  /** Why the environment cannot run invocations any more. */
-  private failure: PlatformError | { body: Buffer; errorType: string } | undefined;
+  /**
+   * Why the environment cannot run invocations any more: the runtime's init
+   * error, or the platform's error for an invocation (by its request id: a
+   * process exit with several invocations in progress fails each with its own id).
+   */
+  private failure: ((requestId: string) => PlatformError) | { body: Buffer; errorType: string } | undefined;
   private dead = false;
   private readonly deathListeners: Array<() => void> = [];
   private readonly timeoutMs: number;
@@ -215,7 +219,7 @@ export class ExecutionEnvironment {
       this.pending.set(invocation.requestId, pending);
       this.logRequestId = this.pending.size === 1 ? invocation.requestId : undefined;
       if (report) this.platformLog(this.platform.start(invocation.requestId), invocation.requestId);
-      if (this.failure) return this.finish(pending, this.failureOutcome());
+      if (this.failure) return this.finish(pending, this.failureOutcome(invocation.requestId));
       this.api.deliver(invocation);
     });
   }
@@ -244,16 +248,16 @@ export class ExecutionEnvironment {
     child.stdout!.on('data', (chunk: Buffer) => this.output('stdout', chunk));
     child.stderr!.on('data', (chunk: Buffer) => this.output('stderr', chunk));
     child.on('error', (err: NodeJS.ErrnoException) => {
-      this.fail(entrypointError(this.someRequestId(), file, err));
+      this.fail((requestId) => entrypointError(requestId, file, err));
     });
     child.on('exit', (code, signal) => {
-      this.fail(exitError(this.someRequestId(), code, signal));
+      this.fail((requestId) => exitError(requestId, code, signal));
     });
     // a process waiting for a debugger has no init timeout
     if (this.fn.inspect) return;
     const initTimeout = this.fn.initTimeoutSeconds ?? DEFAULT_INIT_TIMEOUT_SECONDS;
     const timer = setTimeout(() => {
-      if (this.initDurationMs === undefined) this.fail(initTimeoutError(this.someRequestId(), initTimeout));
+      if (this.initDurationMs === undefined) this.fail((requestId) => initTimeoutError(requestId, initTimeout));
     }, initTimeout * 1000);
     timer.unref();
     this.deathListeners.push(() => clearTimeout(timer));
@@ -263,12 +267,6 @@ export class ExecutionEnvironment {
   private ready(): void {
     this.initDurationMs = performance.now() - this.startedAt;
     if (this.readyTimer) clearTimeout(this.readyTimer);
-  }
-
-  /** The request id of an invocation in progress (the first), or '' (for the platform's error documents). */
-  private someRequestId(): string {
-    for (const id of this.pending.keys()) return id;
-    return '';
   }
 
   /** Called by the Runtime API when the event went out: the deadline starts. */
@@ -306,7 +304,8 @@ export class ExecutionEnvironment {
     }
     const pending = this.single();
     if (!pending || !pending.timed || pending.settling) return;
-    this.fail(timeoutError(pending.invocation.requestId, this.timeoutMs / 1000));
+    const error = timeoutError(pending.invocation.requestId, this.timeoutMs / 1000);
+    this.fail(() => error);
   }
 
   /**
@@ -355,7 +354,7 @@ export class ExecutionEnvironment {
   }
 
   /** Marks the environment dead; the invocations in progress (if any) get `reason`. */
-  private fail(reason: PlatformError | { body: Buffer; errorType: string }): void {
+  private fail(reason: ((requestId: string) => PlatformError) | { body: Buffer; errorType: string }): void {
     if (!this.failure) this.failure = reason;
     if (!this.dead) {
       this.dead = true;
@@ -379,14 +378,15 @@ export class ExecutionEnvironment {
         pending.reject(new EnvironmentGone());
         continue;
       }
-      this.finish(pending, this.failureOutcome());
+      this.finish(pending, this.failureOutcome(pending.invocation.requestId));
     }
   }
 
-  private failureOutcome(): InvocationOutcome {
+  private failureOutcome(requestId: string): InvocationOutcome {
     const failure = this.failure!;
     if ('body' in failure) return { kind: 'error', body: failure.body, errorType: failure.errorType, platform: false };
-    return { kind: 'error', body: Buffer.from(JSON.stringify(failure)), errorType: failure.errorType, platform: true };
+    const error = failure(requestId);
+    return { kind: 'error', body: Buffer.from(JSON.stringify(error)), errorType: error.errorType, platform: true };
   }
 
   private finish(pending: Pending, outcome: InvocationOutcome): void {
