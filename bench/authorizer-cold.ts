@@ -20,13 +20,14 @@
  * Rounds run the four in a rotating order; medians of per-round figures, and
  * of per-round differences and ratios to the floor of the same round.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { FunctionRuntime, OidcAuthorizer, TypeScriptFunction } from '../src';
+import { startNodeServer } from '../test/helpers/node-server';
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'assets', 'cli', 'ts-lambda.cjs');
@@ -81,15 +82,7 @@ async function startJwksServer(work: string, jwks: object): Promise<{ base: stri
     server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
     setTimeout(() => process.exit(0), 30 * 60 * 1000).unref();
   `;
-  const child = spawn(process.execPath, ['-e', script, key, ca, join(work, 'jwks.json'), log], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('JWKS server did not start in 10 s')), 10_000);
-    child.stdout!.once('data', (chunk) => {
-      clearTimeout(timer);
-      resolve(Number(String(chunk).trim()));
-    });
-    child.once('exit', (code) => reject(new Error(`JWKS server exited with ${code}`)));
-  });
+  const { child, port } = await startNodeServer(script, [key, ca, join(work, 'jwks.json'), log], 'JWKS server');
   return {
     base: `https://127.0.0.1:${port}`,
     ca,

@@ -23,7 +23,7 @@
  * BENCH_BUN=/path/to/bun adds our client on Bun (e.g. the `bin/bun` of
  * `npm pack @oven/bun-linux-x64@<version>`).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import { AddressInfo, connect } from 'node:net';
@@ -31,6 +31,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FunctionConfig, LambdaEmulator, nodejsCommand, ricBootstrapPath } from '../src/runtime/emulator';
+import { startNodeServer } from '../test/helpers/node-server';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const N = Number(process.env.BENCH_INVOCATIONS ?? 2000);
@@ -113,11 +114,7 @@ async function startChildFloorServer(): Promise<{ port: number; close: () => voi
 
 /** Runs `source` (a server that prints its port) in a child Node.js process. */
 async function startChildServer(source: string, what: string): Promise<{ port: number; close: () => void }> {
-  const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
-    child.once('exit', (code) => reject(new Error(`${what} exited (${code})`)));
-  });
+  const { child, port } = await startNodeServer(source, [], what);
   return { port, close: () => child.kill('SIGKILL') };
 }
 
@@ -133,11 +130,7 @@ async function startArchitecturalMinimum(): Promise<{ port: number; close: () =>
   const source = `
     const server = require('node:net').createServer((s) => { s.setNoDelay(true); s.on('data', (d) => s.write(d)); });
     server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));`;
-  const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const echoPort = await new Promise<number>((resolve, reject) => {
-    child.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
-    child.once('exit', (code) => reject(new Error(`echo server exited (${code})`)));
-  });
+  const { child, port: echoPort } = await startNodeServer(source, [], 'echo server');
   const echo = connect(echoPort, '127.0.0.1');
   echo.setNoDelay(true);
   await new Promise<void>((resolve) => echo.once('connect', () => resolve()));

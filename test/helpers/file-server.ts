@@ -1,7 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tempDir } from './fixtures';
+import { startNodeServer } from './node-server';
 
 /** A static file server on 127.0.0.1 in its own process. */
 export interface FileServer {
@@ -40,15 +40,7 @@ export async function startFileServer(files: Record<string, Buffer>, maxLifetime
     server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
     setTimeout(() => process.exit(0), Number(lifetime)).unref();
   `;
-  const child: ChildProcess = spawn(process.execPath, ['-e', script, root, log, String(maxLifetimeMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('file server did not start in 10 s')), 10_000);
-    child.stdout!.once('data', (chunk) => {
-      clearTimeout(timer);
-      resolve(Number(String(chunk).trim()));
-    });
-    child.once('exit', (code) => reject(new Error(`file server exited with ${code}`)));
-  });
+  const { child, port } = await startNodeServer(script, [root, log, String(maxLifetimeMs)], 'file server');
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     requests: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []),
