@@ -388,6 +388,7 @@ async function invokeOnce(
     // a streamed response is printed as it arrives (stdout's back-pressure holds the function)
     const result = await runner.invoke(fn, event, {
       tenantId,
+      countXraySegments: true,
       onStream: {
         start: () => undefined,
         chunk: (data) => process.stdout.write(data),

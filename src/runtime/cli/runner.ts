@@ -30,7 +30,7 @@ export interface RunResult {
   readonly traceId?: string;
   /**
    * Segment documents the function sent to the (stand-in) X-Ray daemon for
-   * this trace; only for a function with Active tracing. Never sent to X-Ray.
+   * this trace; only for a function with Active tracing, when `countXraySegments` asked for it. Never sent to X-Ray.
    */
   readonly xraySegments?: number;
 }
@@ -41,6 +41,13 @@ export interface RunOptions {
   readonly tenantId?: string;
   /** Receives a streamed response as it arrives. */
   readonly onStream?: ResponseStreamListener;
+  /**
+   * Count the X-Ray segments that reached the local daemon for the
+   * invocation's trace (a function with `TracingConfig` Active only). It
+   * waits ~20 ms for datagrams in flight, so only a caller that prints the
+   * count asks for it, not `serve`. @default false
+   */
+  readonly countXraySegments?: boolean;
 }
 
 /** Runs a function of the assembly with an event. */
@@ -265,7 +272,7 @@ export class EmulatorRunner implements FunctionRunner {
     if (problem) throw new CliError(problem, 2);
     const name = this.prepare(fn);
     const r = await this.emulator.invoke(name, event, { tenantId: options.tenantId, onStream: options.onStream });
-    const xraySegments = fn.tracing === 'Active' ? await this.emulator.xraySegments(r.traceId) : undefined;
+    const xraySegments = options.countXraySegments && fn.tracing === 'Active' ? await this.emulator.xraySegments(r.traceId) : undefined;
     return {
       requestId: r.requestId,
       ok: !r.functionError,
