@@ -6,6 +6,7 @@
  * runs once per worker) and runs its own loop of overlapping invocations.
  * Invocations handled by one worker share its module state.
  */
+import { isMultiConcurrent } from './invoke-store';
 
 /**
  * How many workers: `AWS_LAMBDA_NODEJS_WORKER_COUNT`, else 8 per CPU as
@@ -43,7 +44,7 @@ async function availableCpus(): Promise<number> {
  * thread, or an engine without worker_threads).
  */
 export async function runWorkers(script: string): Promise<boolean> {
-  if (process.env.AWS_LAMBDA_MAX_CONCURRENCY === undefined) return false;
+  if (!isMultiConcurrent()) return false;
   let threads: typeof import('node:worker_threads');
   try {
     threads = await import('node:worker_threads');

@@ -30,6 +30,7 @@
  *   under the module's `default` export;
  * - log lines outside an invocation carry the request id `-`.
  */
+import { isMultiConcurrent } from './invoke-store';
 import { HANDLER_STREAMING } from './stream/constants';
 
 /** The Node.js major of the managed runtime (`AWS_EXECUTION_ENV=AWS_Lambda_nodejs24.x`), or undefined. */
@@ -46,7 +47,7 @@ export function managedNodeMajor(): number | undefined {
  * to tell). Plain nodejs20.x/nodejs22.x and custom runtimes keep 3.x's rules.
  */
 export function followsRic4Rules(): boolean {
-  return (managedNodeMajor() ?? 0) >= 24 || process.env.AWS_LAMBDA_MAX_CONCURRENCY !== undefined;
+  return (managedNodeMajor() ?? 0) >= 24 || isMultiConcurrent();
 }
 
 /**
